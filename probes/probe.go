@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -185,6 +184,3 @@ func Hold(stdin io.Reader, d time.Duration) string {
 		return "timeout"
 	}
 }
-
-// Stdout is where probes running as the main program write; tests swap it.
-var Stdout io.Writer = os.Stdout
