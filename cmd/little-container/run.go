@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/little-container/little-container/runtime"
+)
+
+const runUsage = `Usage: little-container run [flags] COMMAND [ARG...]
+
+Runs COMMAND as PID 1 of a new container: new PID, mount, UTS, IPC, network
+(loopback only) and cgroup namespaces; the rootfs becomes / through
+pivot_root and the old root is detached; /proc, a read-only /sys and a
+minimal /dev are mounted fresh. As root, the container gets a cgroup of its
+own that holds the limits and is removed when the command ends. When not
+root, a user namespace maps you to root inside (rootless mode).
+
+Exit status: the command's own; 128+N if a signal N killed it; 125 if the
+runtime failed; 126 if COMMAND cannot be executed; 127 if it is not found.
+Signals INT, TERM, HUP and QUIT sent to little-container are passed on.
+
+Flags:
+`
+
+// runOpts are the flag values of `run`.
+type runOpts struct {
+	rootfs, hostname, memory, workdir, user, share, id, pidFile string
+	pidsMax                                                     int64
+	env                                                         listFlag
+	rootless, userns, chroot                                    bool
+}
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func runFlags(stderr io.Writer) (*flag.FlagSet, *runOpts) {
+	o := &runOpts{}
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.rootfs, "rootfs", "rootfs", "root `DIR`ectory of the container")
+	fs.StringVar(&o.hostname, "hostname", "", "UTS host `NAME` inside (default: the container id)")
+	fs.Int64Var(&o.pidsMax, "pids-max", 0, "cgroup limit on processes and threads, `N` > 0")
+	fs.StringVar(&o.memory, "memory", "", "cgroup memory limit, e.g. 32M or 1G; no swap beyond it")
+	fs.Var(&o.env, "env", "set `K=V` in the environment (repeatable)")
+	fs.StringVar(&o.workdir, "workdir", "/", "working `DIR` inside the container")
+	fs.StringVar(&o.user, "user", "", "run as `UID[:GID]` inside (default 0:0)")
+	fs.BoolVar(&o.rootless, "rootless", false, "run unprivileged through a user namespace (automatic when not root)")
+	fs.BoolVar(&o.userns, "userns", false, "as root, add a user namespace: root inside is uid 100000 outside")
+	fs.StringVar(&o.share, "share", "", "weakening for negative controls: keep the host's `NS,...` (pid, mnt, net, ipc, uts, user, cgroup)")
+	fs.BoolVar(&o.chroot, "chroot", false, "weakening: chroot instead of pivot_root (the seed runtime's escapable root)")
+	fs.StringVar(&o.id, "id", "", "container `ID`, names its cgroup (default: random)")
+	fs.StringVar(&o.pidFile, "pid-file", "", "write the container's host PID to `FILE` once it runs")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), runUsage)
+		fs.PrintDefaults()
+	}
+	return fs, o
+}
+
+func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs, o := runFlags(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return runtime.ExitRuntimeError
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "little-container: %v\n", err)
+		return runtime.ExitCode(err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	spec, err := o.spec(fs.Args(), set)
+	if err != nil {
+		return fail(err)
+	}
+	spec.Stdin, spec.Stdout, spec.Stderr = stdin, stdout, stderr
+
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
+	spec.Signals = sigs
+
+	if o.pidFile != "" {
+		spec.Started = func(pid int) error {
+			if err := os.WriteFile(o.pidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+				return fmt.Errorf("pid file: %w", err)
+			}
+			return nil
+		}
+		defer os.Remove(o.pidFile)
+	}
+	st, err := runtime.Run(context.Background(), spec)
+	if err != nil {
+		return fail(err)
+	}
+	return st.ExitCode()
+}
+
+// spec turns the flags into a runtime.Spec, rejecting bad values with a
+// message that names the flag.
+func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error) {
+	s := runtime.Spec{
+		ID: o.id, Rootfs: o.rootfs, Args: args, Env: o.env, Cwd: o.workdir,
+		Hostname: o.hostname, Rootless: o.rootless, UserNS: o.userns, Chroot: o.chroot,
+	}
+	if len(args) == 0 {
+		return s, errors.New("no command given (try 'little-container help run')")
+	}
+	if o.pidsMax < 0 || (o.pidsMax == 0 && set["pids-max"]) {
+		return s, fmt.Errorf("--pids-max %d: must be greater than zero", o.pidsMax)
+	}
+	s.Resources.PidsMax = o.pidsMax
+	if o.memory != "" {
+		m, err := runtime.ParseSize(o.memory)
+		if err != nil {
+			return s, fmt.Errorf("--memory: %w", err)
+		}
+		s.Resources.MemoryMax = m
+	}
+	if o.user != "" {
+		uid, gid, err := parseUser(o.user)
+		if err != nil {
+			return s, fmt.Errorf("--user %s: %w", o.user, err)
+		}
+		s.UID, s.GID = uid, gid
+	}
+	if o.share != "" {
+		ns, err := runtime.ParseNamespaces(o.share)
+		if err != nil {
+			return s, fmt.Errorf("--share: %w", err)
+		}
+		s.Share = ns
+	}
+	return s, nil
+}
+
+func parseUser(v string) (uid, gid int, err error) {
+	u, g, hasGID := strings.Cut(v, ":")
+	if uid, err = strconv.Atoi(u); err != nil || uid < 0 {
+		return 0, 0, errors.New("want numeric UID[:GID]")
+	}
+	gid = uid
+	if hasGID {
+		if gid, err = strconv.Atoi(g); err != nil || gid < 0 {
+			return 0, 0, errors.New("want numeric UID[:GID]")
+		}
+	}
+	return uid, gid, nil
+}

@@ -1,0 +1,469 @@
+package main
+
+// End-to-end tests: the real binary runs real containers on this kernel.
+// They need root (rootless cases drop to the nobody user themselves) and a
+// static busybox to fill the hermetic rootfs each test builds.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+var (
+	binary  string // the little-container CLI, built once
+	busybox string // a static busybox from the host
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "lc-cli-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755) // the rootless tests run it as nobody
+	binary = filepath.Join(dir, "little-container")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build:", err)
+		return 1
+	}
+	for _, p := range []string{"/bin/busybox", "/usr/bin/busybox"} {
+		if out, err := exec.Command("file", p).Output(); err == nil && bytes.Contains(out, []byte("statically linked")) {
+			busybox = p
+			break
+		} else if _, err := os.Stat(p); err == nil && busybox == "" {
+			busybox = p
+		}
+	}
+	return m.Run()
+}
+
+func needRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: creates namespaces, mounts and cgroups")
+	}
+	if busybox == "" {
+		t.Skip("needs a static busybox (Debian package busybox-static) for the test rootfs")
+	}
+}
+
+// makeRootfs lays out a hermetic rootfs: busybox and its applets, empty
+// /proc /sys /dev /tmp, readable by everyone for rootless runs.
+func makeRootfs(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	os.Chmod(filepath.Dir(root), 0o755)
+	os.Chmod(root, 0o755)
+	for _, d := range []string{"bin", "proc", "sys", "dev", "tmp", "etc"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Chmod(filepath.Join(root, "tmp"), 0o1777)
+	data, err := os.ReadFile(busybox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "bin", "busybox"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{"sh", "cat", "echo", "hostname", "sleep", "stat", "id", "true", "ls"} {
+		if err := os.Symlink("busybox", filepath.Join(root, "bin", a)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func lc(t *testing.T, ctx context.Context, args ...string) result {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+		if ws := ee.Sys().(syscall.WaitStatus); ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func testID(t *testing.T) string {
+	return fmt.Sprintf("t%d-%s", os.Getpid(), strings.NewReplacer("/", "-", " ", "-").Replace(t.Name()))
+}
+
+// cgroupDirs lists every directory named id under a little-container
+// parent in any mounted hierarchy.
+func cgroupDirs(t *testing.T, id string) []string {
+	t.Helper()
+	var found []string
+	filepath.WalkDir("/sys/fs/cgroup", func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if filepath.Base(p) == id && filepath.Base(filepath.Dir(p)) == "little-container" {
+			found = append(found, p)
+		}
+		return nil
+	})
+	return found
+}
+
+func hostMountsUnder(t *testing.T, dir string) []string {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, dir) {
+			hits = append(hits, l)
+		}
+	}
+	return hits
+}
+
+func TestNamespacesDifferFromHost(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	names := []string{"pid", "mnt", "net", "ipc", "uts", "cgroup", "user"}
+	script := ""
+	for _, n := range names {
+		script += "stat -L -c '" + n + " %d %i' /proc/self/ns/" + n + "; "
+	}
+	r := lc(t, testCtx(t), "run", "--rootfs", root, "--userns", "sh", "-c", script)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	inside := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		f := strings.Fields(l)
+		if len(f) == 3 {
+			inside[f[0]] = f[1] + ":" + f[2]
+		}
+	}
+	for _, n := range names {
+		var st unix.Stat_t
+		if err := unix.Stat("/proc/self/ns/"+n, &st); err != nil {
+			t.Fatal(err)
+		}
+		host := fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+		if inside[n] == "" || inside[n] == host {
+			t.Errorf("%s namespace: inside %q, host %q: want a different (dev, inode)", n, inside[n], host)
+		}
+	}
+}
+
+func TestSharedNamespaceIsTheHosts(t *testing.T) {
+	// The negative control of the test above: --share keeps the host's.
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	r := lc(t, testCtx(t), "run", "--rootfs", root, "--share", "net,ipc", "stat", "-L", "-c", "%d:%i", "/proc/self/ns/net", "/proc/self/ns/ipc")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got := strings.Fields(r.stdout)
+	for i, n := range []string{"net", "ipc"} {
+		var st unix.Stat_t
+		unix.Stat("/proc/self/ns/"+n, &st)
+		if want := fmt.Sprintf("%d:%d", st.Dev, st.Ino); i >= len(got) || got[i] != want {
+			t.Errorf("%s: got %v, want host's %s", n, got, want)
+		}
+	}
+}
+
+func TestHostname(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	before, _ := os.Hostname()
+	name := fmt.Sprintf("box-%d", os.Getpid())
+	r := lc(t, testCtx(t), "run", "--rootfs", root, "--hostname", name, "hostname")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != name {
+		t.Fatalf("exit %d, hostname %q, want %q (%s)", r.code, r.stdout, name, r.stderr)
+	}
+	if after, _ := os.Hostname(); after != before {
+		t.Fatalf("host's hostname changed from %q to %q", before, after)
+	}
+}
+
+func TestOldRootGone(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	var st unix.Stat_t
+	if err := unix.Stat("/", &st); err != nil {
+		t.Fatal(err)
+	}
+	hostRootDev := fmt.Sprintf("%d:%d", unix.Major(st.Dev), unix.Minor(st.Dev))
+	// Under --chroot the old root is still mounted, but mountinfo hides
+	// what lies outside a process's root: the escape suite's climb is the
+	// control for this check.
+	r := lc(t, testCtx(t), "run", "--rootfs", root, "cat", "/proc/self/mountinfo")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		f := strings.Fields(l)
+		// fields: id parent major:minor root mountpoint ...
+		if len(f) > 4 && f[2] == hostRootDev && f[3] == "/" {
+			t.Errorf("the host's root filesystem is mounted inside: %s", l)
+		}
+		if len(f) > 4 && !strings.HasPrefix(f[4], "/") {
+			t.Errorf("mount outside the container's root: %s", l)
+		}
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	if err := os.WriteFile(filepath.Join(root, "notexec"), []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"true"}, 0},
+		{[]string{"sh", "-c", "exit 7"}, 7},
+		{[]string{"/notexec"}, 126},
+		{[]string{"/bin"}, 126},
+		{[]string{"no-such-command"}, 127},
+		{[]string{"/no/such/path"}, 127},
+	} {
+		r := lc(t, testCtx(t), append([]string{"run", "--rootfs", root}, tc.args...)...)
+		if r.code != tc.want {
+			t.Errorf("%v: exit %d, want %d (%s)", tc.args, r.code, tc.want, r.stderr)
+		}
+	}
+}
+
+// startContainer runs the CLI in the background and waits for its pid file.
+func startContainer(t *testing.T, args ...string) (cmd *exec.Cmd, pid int, done chan int) {
+	t.Helper()
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	cmd = exec.Command(binary, append([]string{"run", "--pid-file", pidFile}, args...)...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done = make(chan int, 1)
+	go func() {
+		cmd.Wait()
+		ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		done <- ws.ExitStatus()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 && b[len(b)-1] == '\n' {
+			pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+			return cmd, pid, done
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("container did not start")
+	return
+}
+
+func waitCode(t *testing.T, done chan int) int {
+	t.Helper()
+	select {
+	case c := <-done:
+		return c
+	case <-time.After(15 * time.Second):
+		t.Fatal("container did not end")
+		return -1
+	}
+}
+
+func TestKilledBySignal(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	_, pid, done := startContainer(t, "--rootfs", makeRootfs(t), "sleep", "30")
+	if err := unix.Kill(pid, unix.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if c := waitCode(t, done); c != 128+9 {
+		t.Fatalf("exit %d, want 137", c)
+	}
+}
+
+func TestSignalForwarded(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	for _, sig := range []syscall.Signal{unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT} {
+		// PID 1 of a namespace only gets signals it handles: the trap.
+		script := fmt.Sprintf(`trap "exit %d" %s; while :; do sleep 0.1; done`, 40+int(sig), strings.TrimPrefix(unix.SignalName(sig), "SIG"))
+		cmd, _, done := startContainer(t, "--rootfs", makeRootfs(t), "sh", "-c", script)
+		time.Sleep(200 * time.Millisecond) // let the shell install its trap
+		cmd.Process.Signal(sig)
+		if c := waitCode(t, done); c != 40+int(sig) {
+			t.Errorf("%v: exit %d, want %d: the signal did not reach the container", sig, c, 40+int(sig))
+		}
+	}
+}
+
+func TestCgroupDuringRunAndGoneAfter(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	id := testID(t)
+	_, _, done := startContainer(t, "--rootfs", makeRootfs(t), "--id", id, "--pids-max", "9", "--memory", "48M",
+		"sh", "-c", "sleep 30 & sleep 30 & sleep 1; exit 3")
+	dirs := cgroupDirs(t, id)
+	if len(dirs) == 0 {
+		t.Fatal("no cgroup while the container runs")
+	}
+	limits := map[string]string{"pids.max": "9", "memory.limit_in_bytes": strconv.Itoa(48 << 20), "memory.max": strconv.Itoa(48 << 20)}
+	checked := 0
+	for _, d := range dirs {
+		for f, want := range limits {
+			if b, err := os.ReadFile(filepath.Join(d, f)); err == nil {
+				checked++
+				if got := strings.TrimSpace(string(b)); got != want {
+					t.Errorf("%s/%s = %s, want %s", d, f, got, want)
+				}
+			}
+		}
+	}
+	if checked < 2 {
+		t.Errorf("found %d of the limit files in %v", checked, dirs)
+	}
+	if c := waitCode(t, done); c != 3 {
+		t.Errorf("exit %d, want 3", c)
+	}
+	if left := cgroupDirs(t, id); len(left) != 0 {
+		t.Errorf("cgroup left behind: %v", left)
+	}
+}
+
+func TestPidsMaxOne(t *testing.T) {
+	// pids.max counts threads; the runtime writes it after its Go init's
+	// threads are done, so even a limit of 1 runs a single process.
+	needRoot(t)
+	t.Parallel()
+	r := lc(t, testCtx(t), "run", "--rootfs", makeRootfs(t), "--pids-max", "1", "true")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestRootlessAsNobody(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	run := func(args ...string) result {
+		cmd := exec.CommandContext(testCtx(t), binary, args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return result{code, out.String(), errb.String()}
+	}
+	r := run("run", "--rootfs", root, "sh", "-c", "id -u; cat /proc/self/uid_map")
+	if r.code != 0 {
+		t.Fatalf("rootless run: exit %d: %s", r.code, r.stderr)
+	}
+	sc := bufio.NewScanner(strings.NewReader(r.stdout))
+	sc.Scan()
+	if sc.Text() != "0" {
+		t.Errorf("uid inside %q, want 0", sc.Text())
+	}
+	sc.Scan()
+	if f := strings.Fields(sc.Text()); len(f) != 3 || f[0] != "0" || f[1] != "65534" {
+		t.Errorf("uid_map %q: want 0 mapped to 65534", sc.Text())
+	}
+	// Limits need a delegated cgroup; where there is none the error says so.
+	if mode, _ := os.ReadFile("/sys/fs/cgroup/cgroup.controllers"); mode == nil {
+		r = run("run", "--rootfs", root, "--pids-max", "5", "true")
+		if r.code != 125 || !strings.Contains(r.stderr, "delegated cgroup v2") {
+			t.Errorf("rootless limits on v1: exit %d %q, want 125 naming the delegated v2 need", r.code, r.stderr)
+		}
+	}
+}
+
+func TestBadInputLeavesNothing(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	os.WriteFile(filepath.Join(root, "notexec"), []byte("x"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"missing rootfs", []string{"--rootfs", "/no/such/rootfs", "true"}, 125, "rootfs /no/such/rootfs"},
+		{"rootfs is a file", []string{"--rootfs", filepath.Join(root, "notexec"), "true"}, 125, "not a directory"},
+		{"command missing", []string{"--rootfs", root, "--pids-max", "5", "nope"}, 127, "not found"},
+		{"not executable", []string{"--rootfs", root, "--memory", "32M", "/notexec"}, 126, "permission denied"},
+		{"bad size", []string{"--rootfs", root, "--memory", "12XB", "true"}, 125, "12XB"},
+		{"negative size", []string{"--rootfs", root, "--memory", "-1", "true"}, 125, "-1"},
+		{"zero pids", []string{"--rootfs", root, "--pids-max", "0", "true"}, 125, "--pids-max 0"},
+		{"negative pids", []string{"--rootfs", root, "--pids-max", "-3", "true"}, 125, "--pids-max -3"},
+		{"long hostname", []string{"--rootfs", root, "--hostname", strings.Repeat("h", 65), "true"}, 125, "longer than 64"},
+		{"unknown namespace", []string{"--rootfs", root, "--share", "pid,time", "true"}, 125, `unknown namespace "time"`},
+		{"no command", []string{"--rootfs", root}, 125, "no command"},
+	} {
+		id := testID(t) + "-" + strings.ReplaceAll(tc.name, " ", "-")
+		r := lc(t, testCtx(t), append([]string{"run", "--id", id}, tc.args...)...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", tc.name, r.code, r.stderr, tc.code, tc.msg)
+		}
+		if lines := strings.Count(strings.TrimSpace(r.stderr), "\n"); lines > 0 {
+			t.Errorf("%s: error is not one line: %q", tc.name, r.stderr)
+		}
+		if left := cgroupDirs(t, id); len(left) != 0 {
+			t.Errorf("%s: cgroup left behind: %v", tc.name, left)
+		}
+		if m := hostMountsUnder(t, root); len(m) != 0 {
+			t.Errorf("%s: mounts left on the host: %v", tc.name, m)
+		}
+	}
+}

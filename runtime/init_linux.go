@@ -1,0 +1,179 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	goruntime "runtime"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// initEnv marks the re-executed copy of the binary as a container init; its
+// value is the number of the inherited sync socket.
+const initEnv = "_LITTLE_CONTAINER_INIT"
+
+// syncFD is where Run puts the init's end of the sync socket (ExtraFiles[0]).
+const syncFD = 3
+
+func init() {
+	if os.Getenv(initEnv) != "" {
+		// Namespace changes made with unshare and the final execve act on
+		// one thread: keep the main goroutine on the main thread so both
+		// happen on the same one.
+		goruntime.LockOSThread()
+	}
+}
+
+// IsInit reports whether this process is a container init started by Run.
+func IsInit() bool { return os.Getenv(initEnv) != "" }
+
+// Init must be called at the very start of main by every binary that calls
+// Run. In the re-executed copy it sets the container up and execs the
+// command, never returning; in any other process it returns at once.
+func Init() {
+	if !IsInit() {
+		return
+	}
+	err := containerInit(syncFD)
+	// Only failures reach this point; the parent prints them.
+	var se *StartError
+	if !errors.As(err, &se) {
+		se = &StartError{Step: "init", Msg: err.Error(), Code: ExitRuntimeError}
+	}
+	if send(syncFD, message{Kind: msgError, Err: se}) != nil {
+		fmt.Fprintf(os.Stderr, "little-container init: %v\n", se)
+	}
+	os.Exit(se.Code)
+}
+
+func stepErr(step string, err error) error {
+	return &StartError{Step: step, Msg: err.Error(), Code: ExitRuntimeError}
+}
+
+func containerInit(fd int) error {
+	m, err := expect(fd, msgConfig)
+	if err != nil {
+		return stepErr("read config", err)
+	}
+	cfg := m.Config
+	if cfg == nil {
+		return stepErr("read config", errors.New("empty config"))
+	}
+	if _, err := expect(fd, msgPlaced); err != nil {
+		return stepErr("wait for cgroup placement", err)
+	}
+	// The cgroup namespace is created only now, after the parent placed us
+	// in our cgroup: its root is the cgroup a process is in when it is made.
+	if !cfg.shares(NSCgroup) {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return stepErr("unshare cgroup namespace", err)
+		}
+	}
+	if !cfg.shares(NSUTS) {
+		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
+			return stepErr("sethostname "+cfg.Hostname, err)
+		}
+	}
+	if !cfg.shares(NSNet) {
+		if err := loopbackUp(); err != nil {
+			return stepErr("bring up lo", err)
+		}
+	}
+	if err := setupRootfs(cfg); err != nil {
+		return stepErr("rootfs "+cfg.Rootfs, err)
+	}
+	if err := setUser(cfg.UID, cfg.GID); err != nil {
+		return stepErr(fmt.Sprintf("set user %d:%d", cfg.UID, cfg.GID), err)
+	}
+	cwd := cfg.Cwd
+	if cwd == "" {
+		cwd = "/"
+	}
+	if err := unix.Chdir(cwd); err != nil {
+		return stepErr("workdir "+cwd, err)
+	}
+	path, err := resolveCommand(cfg.Args[0], cfg.Env)
+	if err != nil {
+		return err
+	}
+	if err := closeExtraFDs(); err != nil {
+		return stepErr("close inherited descriptors", err)
+	}
+	// The parent-death signal is cleared when credentials change: set it
+	// again so the container dies with its runtime.
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return stepErr("set parent-death signal", err)
+	}
+	if err := send(fd, message{Kind: msgReady}); err != nil {
+		return stepErr("report ready", err)
+	}
+	if err := waitGo(fd); err != nil {
+		return stepErr("wait for go", err)
+	}
+	err = unix.Exec(path, cfg.Args, cfg.Env)
+	code := ExitCannotExecute
+	if errors.Is(err, unix.ENOENT) {
+		code = ExitCommandMissing
+	}
+	return &StartError{Step: "exec " + cfg.Args[0], Msg: err.Error(), Code: code}
+}
+
+// waitGo reads the parent's "go" with a raw system call: a blocking read
+// through the scheduler may make Go start another thread, which pids.max,
+// now written, may forbid.
+func waitGo(fd int) error {
+	var buf [256]byte
+	for {
+		n, _, errno := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+		if errno == unix.EINTR {
+			continue
+		}
+		if errno != 0 {
+			return errno
+		}
+		if n == 0 {
+			return errClosed
+		}
+		if !strings.Contains(string(buf[:n]), `"`+string(msgGo)+`"`) {
+			return fmt.Errorf("unexpected message %q", buf[:n])
+		}
+		return nil
+	}
+}
+
+// setUser switches to the command's credentials, dropping supplementary
+// groups first (setgroups is denied in a rootless user namespace, where the
+// process has none to drop).
+func setUser(uid, gid int) error {
+	if err := unix.Setgroups(nil); err != nil && !errors.Is(err, unix.EPERM) {
+		return fmt.Errorf("setgroups: %w", err)
+	}
+	if err := unix.Setresgid(gid, gid, gid); err != nil {
+		return fmt.Errorf("setgid %d: %w", gid, err)
+	}
+	if err := unix.Setresuid(uid, uid, uid); err != nil {
+		return fmt.Errorf("setuid %d: %w", uid, err)
+	}
+	return nil
+}
+
+// closeExtraFDs marks every descriptor but 0-2 close-on-exec, the sync
+// socket included, so nothing of the runtime leaks into the command.
+func closeExtraFDs() error {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		var fd int
+		if _, err := fmt.Sscanf(e.Name(), "%d", &fd); err != nil || fd < 3 {
+			continue
+		}
+		// Errors are EBADF for the descriptor ReadDir itself used.
+		unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/little-container/little-container/runtime/cgroups"
+)
+
+// Namespace names a kind of Linux namespace, as in /proc/self/ns.
+type Namespace string
+
+// The namespaces a container gets. A Spec can keep the host's instead of any
+// of them (Share): that weakening exists so the test suites can prove each
+// check fails when its namespace is missing.
+const (
+	NSPid    Namespace = "pid"
+	NSMount  Namespace = "mnt"
+	NSNet    Namespace = "net"
+	NSIPC    Namespace = "ipc"
+	NSUTS    Namespace = "uts"
+	NSUser   Namespace = "user"
+	NSCgroup Namespace = "cgroup"
+)
+
+// AllNamespaces lists every namespace the runtime knows, in a stable order.
+var AllNamespaces = []Namespace{NSPid, NSMount, NSNet, NSIPC, NSUTS, NSUser, NSCgroup}
+
+// ParseNamespaces turns "pid,net" into namespaces, refusing unknown names.
+func ParseNamespaces(list string) ([]Namespace, error) {
+	var out []Namespace
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if f == "mount" {
+			f = "mnt"
+		}
+		ok := false
+		for _, n := range AllNamespaces {
+			if string(n) == f {
+				ok = true
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("unknown namespace %q (want pid, mnt, net, ipc, uts, user or cgroup)", f)
+		}
+		out = append(out, Namespace(f))
+	}
+	return out, nil
+}
+
+// Spec describes one container run.
+type Spec struct {
+	ID       string   // names the cgroup; generated when empty
+	Rootfs   string   // directory that becomes /
+	Args     []string // command and arguments, resolved inside the rootfs
+	Env      []string // KEY=VALUE; PATH gets a default when absent
+	Cwd      string   // inside the container; "/" when empty
+	Hostname string   // UTS hostname; the ID's first 12 characters when empty
+
+	UID, GID int // credentials of the command inside (0: root of the container)
+
+	// UserNS puts the container in a new user namespace even as root: root
+	// inside maps to an unprivileged range of host ids. Rootless implies it.
+	UserNS bool
+	// Rootless runs without host privilege; set automatically when not root.
+	Rootless bool
+
+	// Resources are the cgroup limits; zero fields mean no limit.
+	Resources cgroups.Resources
+
+	// Share keeps the host's namespaces of these kinds (a weakening).
+	Share []Namespace
+	// Chroot uses chroot instead of pivot_root, leaving the old root
+	// reachable (a weakening: the seed runtime's behaviour).
+	Chroot bool
+
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Signals, when set, are forwarded to the container's PID 1.
+	Signals <-chan os.Signal
+	// Started, when set, is called with the host PID of the container's
+	// process once it is in its cgroup and about to exec the command.
+	Started func(pid int) error
+}
+
+// Shares reports whether the host's namespace of kind n is kept.
+func (s *Spec) Shares(n Namespace) bool {
+	for _, x := range s.Share {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	idRe       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+	hostnameRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+)
+
+// ErrInvalidSpec is wrapped by every error of Validate.
+var ErrInvalidSpec = errors.New("invalid container spec")
+
+// Validate checks what can be checked without touching the kernel, so bad
+// input fails before anything is created.
+func (s *Spec) Validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidSpec, fmt.Sprintf(format, a...))
+	}
+	if len(s.Args) == 0 || s.Args[0] == "" {
+		return bad("no command given")
+	}
+	if s.ID != "" && !idRe.MatchString(s.ID) {
+		return bad("id %q: use 1-64 letters, digits, '_', '.', '-'", s.ID)
+	}
+	if len(s.Hostname) > 64 {
+		return bad("hostname %q: longer than 64 characters", s.Hostname)
+	}
+	if s.Hostname != "" && !hostnameRe.MatchString(s.Hostname) {
+		return bad("hostname %q: not a valid host name", s.Hostname)
+	}
+	if s.Hostname != "" && s.Shares(NSUTS) {
+		return bad("hostname %q cannot be set while sharing the host's uts namespace", s.Hostname)
+	}
+	r := s.Resources
+	if r.PidsMax < 0 {
+		return bad("pids limit %d: must be positive", r.PidsMax)
+	}
+	if r.MemoryMax < 0 {
+		return bad("memory limit %d: must be positive", r.MemoryMax)
+	}
+	if r.CPUQuota < 0 || r.CPUPeriod < 0 {
+		return bad("cpu quota and period must be positive")
+	}
+	if s.UID < 0 || s.GID < 0 {
+		return bad("user %d:%d: ids must not be negative", s.UID, s.GID)
+	}
+	if (s.UserNS || s.Rootless) && s.Shares(NSUser) {
+		return bad("a user namespace is needed (rootless or --userns) but the host's is shared")
+	}
+	if s.Shares(NSMount) && !s.Chroot {
+		return bad("sharing the host's mount namespace needs --chroot (pivot_root would replace the host's root)")
+	}
+	for _, e := range s.Env {
+		if !strings.Contains(e, "=") || strings.HasPrefix(e, "=") {
+			return bad("environment entry %q: want KEY=VALUE", e)
+		}
+	}
+	if s.Cwd != "" && !strings.HasPrefix(s.Cwd, "/") {
+		return bad("workdir %q: must be absolute", s.Cwd)
+	}
+	return nil
+}
