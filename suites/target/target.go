@@ -1,0 +1,73 @@
+// Package target turns "run this probe with these knobs" into a real
+// runtime invocation. The suites speak only to the Target interface, so the
+// same checks grade our runtime and, later, runc, crun, bubblewrap, the
+// seed-style chroot runtime or a user's command template. A knob a target
+// cannot express makes the check skip with a reason; it is never passed.
+package target
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/little-container/little-container/probes"
+)
+
+// Target runs a probe inside one kind of container.
+type Target interface {
+	// Name labels the target's column in the isolation matrix.
+	Name() string
+	// Can says whether the target can express k; if not, why.
+	Can(k Knob) (bool, string)
+	// Run runs o.Args inside a container and returns what came out. An error
+	// means the run could not be made or inspected; a probe that crashed is
+	// not an error here but a Result with DecodeErr set.
+	Run(ctx context.Context, o RunOpts) (*Result, error)
+}
+
+// RunOpts are the knobs of one run. The zero value of each knob means "the
+// target's default isolation".
+type RunOpts struct {
+	Rootfs   string
+	Args     []string // argv inside the container, e.g. ["/probe", "ns", "--fp", ...]
+	Hostname string
+	Share    []string // weakening: namespaces kept from the host (pid, net, ipc, uts, user, cgroup, mnt)
+	Chroot   bool     // weakening: chroot(2) instead of pivot_root(2), as the seed runtime did
+	PidsMax  int64
+	Memory   int64 // bytes
+	Rootless bool  // run the runtime as an unprivileged host user
+	UserNS   bool  // new user namespace, container root mapped to an unprivileged host uid
+	ID       string
+	Stdin    io.Reader // ignored when Inspect is set (then stdin is held open)
+
+	// OnStart is called with the runtime process's host pid once it started.
+	OnStart func(hostPID int)
+	// Inspect, when set, keeps the container's stdin open and runs while the
+	// container lives (probes with -hold wait for EOF). Its error is returned
+	// from Run. Stdin is closed when it returns.
+	Inspect func(ctx context.Context, live *Live) error
+
+	// Log receives the runtime's stderr as it arrives (GinkgoWriter by default).
+	Log io.Writer
+}
+
+// Result is everything a run produced.
+type Result struct {
+	Argv     []string // host command line, for evidence
+	Stdout   []byte
+	Stderr   []byte
+	ExitCode int // 128+N when killed by signal N
+	// Report is the decoded probe report; nil or incomplete when DecodeErr is set.
+	Report    *probes.Report
+	DecodeErr error
+	// CgroupDirs maps controller (or "" for the v2 hierarchy) to the
+	// container's cgroup path, read host-side from /proc/<pid>/cgroup while
+	// it ran; only filled for runs with Inspect.
+	CgroupDirs map[string]string
+	// ContainerPID is the host pid of the container's first process, when
+	// it was seen (runs with Inspect).
+	ContainerPID int
+}
+
+// ErrUnsupported marks a run the target cannot express; the suite skips.
+var ErrUnsupported = errors.New("target: knob not supported")
