@@ -1,0 +1,52 @@
+# little-container — make targets users type. Root is needed for everything
+# that creates containers (test, verify); `make deps` installs what they need.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
+GO      ?= go
+BUILD   ?= build
+REPORTS ?= reports
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all deps build test unit verify verify-vm rootfs lint clean
+
+all: build
+
+## deps: install packages (busybox-static, qemu, runc, crun, bwrap) and fetch the VM kernel
+deps:
+	scripts/deps
+
+## build: the runtime CLI and the static probe under build/
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BUILD)/little-container ./cmd/little-container
+	CGO_ENABLED=0 $(GO) build -o $(BUILD)/probe ./cmd/probe
+
+## test: vet, unit tests, end-to-end container tests and the suites (as root)
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+## unit: the tests that need no root
+unit:
+	$(GO) test -count=1 -short ./...
+
+## verify: run the isolation suites against the runtime and print the matrix
+verify:
+	LC_REPORT_DIR=$(abspath $(REPORTS)) scripts/verify
+
+## verify-vm: the same verification inside a cgroup v2 VM (Debian kernel under qemu)
+verify-vm:
+	scripts/vm-kernel
+	LC_REPORT_DIR=$(abspath $(REPORTS))/vm scripts/verify-vm
+
+## rootfs: a busybox rootfs for interactive use: little-container run --rootfs rootfs sh
+rootfs:
+	scripts/mkrootfs rootfs
+
+## lint: gofmt, go vet and the workflow linter
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	@if ls .github/workflows/*.yml >/dev/null 2>&1; then $(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.7; fi
+
+clean:
+	rm -rf $(BUILD) $(REPORTS)
