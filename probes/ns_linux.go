@@ -58,8 +58,11 @@ package probes
 //	unmount        umount2(MNT_DETACH) and rmdir of the tmpfs mount point.
 //	               Unsupported when nothing was mounted.
 //
+// Facts: "mount-source" is the tmpfs source the host can look for in its own
+// /proc/self/mountinfo while the probe holds.
+//
 // Flags: -hold (wait on stdin before unmounting), -no-mount (skip
-// mount-tmpfs; for running the probe outside any container).
+// mount-tmpfs; for running the probe outside any container). Deadline 30s.
 
 import (
 	"errors"
