@@ -16,6 +16,10 @@ import (
 // keeps forking is killed round by round (the pids limit bounds it). Without
 // a freezer a pid read from cgroup.procs could in theory exit and be reused
 // before the signal; the window is a few microseconds.
+//
+// "Empty" means cgroup.procs lists nothing. A killed process whose parent
+// has not reaped it yet is still charged in pids.current (and the cgroup can
+// nevertheless be removed), so evidence read after Kill should allow for that.
 func (c *cgroup) Kill() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
