@@ -1,0 +1,59 @@
+package matrix
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Record attaches c to the running spec's report. The entry is printed only
+// when the spec fails or the run is verbose; ReportAfterSuite collects it.
+func Record(c Cell) {
+	ginkgo.AddReportEntry(EntryName, c, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+}
+
+// Skip records c as skipped with reason, then skips the spec, so that the
+// skip is counted in the matrix rather than vanishing.
+func Skip(c Cell, reason string) {
+	c.Status, c.Reason = Skipped, reason
+	Record(c)
+	ginkgo.Skip(reason)
+}
+
+// FromReport collects the cells of a (possibly aggregated, parallel) suite
+// report. A spec that failed without recording a cell becomes an ERROR cell;
+// a spec that failed after recording a passing cell turns that cell into an
+// ERROR, so a broken assertion can never show as a pass.
+func FromReport(r types.Report) []Cell {
+	var out []Cell
+	for _, sr := range r.SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		var cells []Cell
+		for _, e := range sr.ReportEntries {
+			if e.Name != EntryName {
+				continue
+			}
+			var c Cell
+			if err := json.Unmarshal([]byte(e.Value.AsJSON), &c); err != nil {
+				c = Cell{Check: sr.FullText(), Target: "?", Status: Error, Reason: fmt.Sprintf("undecodable entry: %v", err)}
+			}
+			cells = append(cells, c)
+		}
+		failed := sr.State.Is(types.SpecStateFailureStates)
+		if len(cells) == 0 && failed {
+			cells = append(cells, Cell{Check: sr.FullText(), Target: "?", Status: Error, Reason: sr.Failure.Message})
+		}
+		for i := range cells {
+			if failed && !cells[i].Bad() && cells[i].Status != Skipped {
+				cells[i].Evidence = append(cells[i].Evidence, "spec failed: "+sr.Failure.Message)
+				cells[i].Status, cells[i].Reason = Error, "spec failed after recording "+string(cells[i].Status)
+			}
+		}
+		out = append(out, cells...)
+	}
+	return out
+}
