@@ -23,6 +23,14 @@
 //     delegated ancestor is one whose cgroup.procs and cgroup.subtree_control
 //     the caller owns and may write.
 //
+// Use by the runtime: New (memory and cpu limits are written now, before any
+// process is inside); start the child, on v2 directly inside the cgroup with
+// IntoFD and CLONE_INTO_CGROUP, on v1 with AddProc before releasing it;
+// ApplyLate just before the child execs the user command (pids.max counts
+// the init's threads too); Destroy when the container is done. Evidence for
+// the suites is read with ReadInt, ReadKeyed and ReadPidsEvents from the
+// directories in Paths.
+//
 // Limits are never dropped silently: a requested limit whose controller is
 // missing, or whose file cannot be written, makes New fail with the file and
 // the cause. When no cgroup can be had and none is needed (rootless without
