@@ -85,8 +85,16 @@ func containerInit(fd int) error {
 	if err := setupRootfs(cfg); err != nil {
 		return stepErr("rootfs "+cfg.Rootfs, err)
 	}
+	if err := harden(cfg); err != nil {
+		return err
+	}
 	if err := setUser(cfg.UID, cfg.GID); err != nil {
 		return stepErr(fmt.Sprintf("set user %d:%d", cfg.UID, cfg.GID), err)
+	}
+	if !cfg.NewPrivs {
+		if err := setNoNewPrivs(); err != nil {
+			return stepErr("no_new_privs", err)
+		}
 	}
 	cwd := cfg.Cwd
 	if cwd == "" {
@@ -174,6 +182,27 @@ func closeExtraFDs() error {
 		}
 		// Errors are EBADF for the descriptor ReadDir itself used.
 		unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+	}
+	return nil
+}
+
+// harden applies the defences that need privilege, in the order that keeps
+// it until the end: masks (mount), the seccomp filter (loading one without
+// no_new_privs needs CAP_SYS_ADMIN), then the capability sets.
+func harden(cfg *initConfig) error {
+	if !cfg.Unmasked && !cfg.shares(NSMount) {
+		if err := maskPaths(MaskedPaths); err != nil {
+			return stepErr("masked paths", err)
+		}
+		if err := readonlyPaths(ReadonlyPaths); err != nil {
+			return stepErr("read-only paths", err)
+		}
+	}
+	if err := installSeccomp(cfg.Seccomp); err != nil {
+		return stepErr("seccomp", err)
+	}
+	if err := limitCapabilities(cfg.Caps); err != nil {
+		return stepErr("capabilities", err)
 	}
 	return nil
 }

@@ -46,13 +46,20 @@ func setupRootfs(cfg *initConfig) error {
 	if err := mount(root, root, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return err
 	}
+	if !cfg.AllowDevices {
+		// A device node made with mknod anywhere in the rootfs cannot be
+		// opened; the standard devices are bind mounts of their own.
+		if err := remount(root, unix.MS_NODEV); err != nil {
+			return fmt.Errorf("rootfs nodev: %w", err)
+		}
+	}
 	if err := mountProc(root); err != nil {
 		return err
 	}
 	if err := mountSys(root); err != nil {
 		return err
 	}
-	if err := mountDev(root); err != nil {
+	if err := mountDev(root, !cfg.AllowDevices); err != nil {
 		return err
 	}
 	if cfg.Chroot {
@@ -106,12 +113,16 @@ var devices = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
 // mountDev gives the container a /dev of its own: a small tmpfs with the
 // standard devices, a private devpts instance and /dev/shm.
-func mountDev(root string) error {
+func mountDev(root string, nodev bool) error {
 	dev := filepath.Join(root, "dev")
 	if err := ensureDir(dev, 0o755); err != nil {
 		return err
 	}
-	if err := mount("tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_NOEXEC, "mode=755,size=65536k"); err != nil {
+	flags := uintptr(unix.MS_NOSUID | unix.MS_NOEXEC)
+	if nodev {
+		flags |= unix.MS_NODEV
+	}
+	if err := mount("tmpfs", dev, "tmpfs", flags, "mode=755,size=65536k"); err != nil {
 		return err
 	}
 	for _, d := range devices {

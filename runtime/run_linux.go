@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"golang.org/x/sys/unix"
 
+	"github.com/little-container/little-container/runtime/capability"
 	"github.com/little-container/little-container/runtime/cgroups"
 )
 
@@ -182,6 +183,11 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) erro
 	cfg := &initConfig{
 		Rootfs: rootfs, Args: spec.Args, Env: env, Cwd: spec.Cwd, Hostname: spec.Hostname,
 		UID: spec.UID, GID: spec.GID, Share: spec.Share, Chroot: spec.Chroot, UserNS: spec.UserNS,
+		Caps: capability.NewSet(capability.Default...), Seccomp: spec.Seccomp,
+		NewPrivs: spec.AllowNewPrivileges, Unmasked: spec.Unmasked, AllowDevices: spec.AllowDevices,
+	}
+	if spec.Capabilities != nil {
+		cfg.Caps = *spec.Capabilities
 	}
 	if err := send(fd, message{Kind: msgConfig, Config: cfg}); err != nil {
 		return fmt.Errorf("send config to init: %w", err)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/little-container/little-container/runtime/capability"
 	"github.com/little-container/little-container/runtime/cgroups"
 )
 
@@ -75,6 +76,22 @@ type Spec struct {
 	// Resources are the cgroup limits; zero fields mean no limit.
 	Resources cgroups.Resources
 
+	// Capabilities are what root in the container keeps; nil means
+	// capability.Default.
+	Capabilities *capability.Set
+	// Seccomp selects the system call filter (default: SeccompDefault).
+	Seccomp SeccompProfile
+
+	// The weakenings below exist so the suites can prove that each check
+	// fails without the defence it tests; a real container leaves them off.
+
+	// AllowNewPrivileges leaves no_new_privs unset, so setuid binaries work.
+	AllowNewPrivileges bool
+	// Unmasked leaves MaskedPaths and ReadonlyPaths as the kernel shows them.
+	Unmasked bool
+	// AllowDevices mounts the rootfs and /dev without nodev, so a device
+	// node made with mknod opens.
+	AllowDevices bool
 	// Share keeps the host's namespaces of these kinds (a weakening).
 	Share []Namespace
 	// Chroot uses chroot instead of pivot_root, leaving the old root
@@ -152,6 +169,9 @@ func (s *Spec) Validate() error {
 		if !strings.Contains(e, "=") || strings.HasPrefix(e, "=") {
 			return bad("environment entry %q: want KEY=VALUE", e)
 		}
+	}
+	if s.Seccomp != SeccompDefault && s.Seccomp != SeccompUnconfined {
+		return bad("seccomp profile %q: want default or unconfined", s.Seccomp)
 	}
 	if s.Cwd != "" && !strings.HasPrefix(s.Cwd, "/") {
 		return bad("workdir %q: must be absolute", s.Cwd)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/capability"
 )
 
 // The parent and the init exchange one JSON message per datagram over a
@@ -39,6 +41,12 @@ type initConfig struct {
 	Share    []Namespace `json:"share"`
 	Chroot   bool        `json:"chroot"`
 	UserNS   bool        `json:"userns"`
+
+	Caps         capability.Set `json:"caps"`
+	Seccomp      SeccompProfile `json:"seccomp"`
+	NewPrivs     bool           `json:"new_privs"`
+	Unmasked     bool           `json:"unmasked"`
+	AllowDevices bool           `json:"allow_devices"`
 }
 
 func (c *initConfig) shares(n Namespace) bool {

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/little-container/little-container/runtime"
+	"github.com/little-container/little-container/runtime/capability"
 )
 
 const runUsage = `Usage: little-container run [flags] COMMAND [ARG...]
@@ -28,15 +29,24 @@ Exit status: the command's own; 128+N if a signal N killed it; 125 if the
 runtime failed; 126 if COMMAND cannot be executed; 127 if it is not found.
 Signals INT, TERM, HUP and QUIT sent to little-container are passed on.
 
+Hardening, on by default: root inside keeps only runc's default capability
+set; no_new_privs is set; a seccomp filter denies module loading, kexec,
+keyrings, bpf, perf, mount and new user or mount namespaces (EPERM);
+/proc/kcore, /proc/keys, ... are masked and /proc/sys is read-only; the
+rootfs and /dev are nodev, so only the standard devices open.
+
+Flags marked "weakening" switch one defence off: they exist so the test
+suites can prove each check fails without it. Do not use them otherwise.
+
 Flags:
 `
 
 // runOpts are the flag values of `run`.
 type runOpts struct {
-	rootfs, hostname, memory, workdir, user, share, id, pidFile string
-	pidsMax                                                     int64
-	env                                                         listFlag
-	rootless, userns, chroot                                    bool
+	rootfs, hostname, memory, workdir, user, share, id, pidFile, seccomp string
+	pidsMax                                                              int64
+	env, capAdd, capDrop                                                 listFlag
+	rootless, userns, chroot, newPrivs, unmask, allowDevices             bool
 }
 
 // listFlag collects a repeatable flag.
@@ -58,6 +68,12 @@ func runFlags(stderr io.Writer) (*flag.FlagSet, *runOpts) {
 	fs.StringVar(&o.user, "user", "", "run as `UID[:GID]` inside (default 0:0)")
 	fs.BoolVar(&o.rootless, "rootless", false, "run unprivileged through a user namespace (automatic when not root)")
 	fs.BoolVar(&o.userns, "userns", false, "as root, add a user namespace: root inside is uid 100000 outside")
+	fs.Var(&o.capAdd, "cap-add", "give root inside capability `CAP` beyond the default set (repeatable; ALL for every one)")
+	fs.Var(&o.capDrop, "cap-drop", "take capability `CAP` from the default set (repeatable; ALL for every one)")
+	fs.StringVar(&o.seccomp, "seccomp", "default", "system call filter: default, or unconfined (weakening)")
+	fs.BoolVar(&o.newPrivs, "allow-new-privileges", false, "weakening: leave no_new_privs unset, so setuid binaries gain privilege")
+	fs.BoolVar(&o.unmask, "unmask", false, "weakening: do not mask /proc/kcore, /proc/keys, ... nor make /proc/sys read-only")
+	fs.BoolVar(&o.allowDevices, "allow-devices", false, "weakening: mount the rootfs and /dev without nodev, so mknod'ed devices open")
 	fs.StringVar(&o.share, "share", "", "weakening for negative controls: keep the host's `NS,...` (pid, mnt, net, ipc, uts, user, cgroup)")
 	fs.BoolVar(&o.chroot, "chroot", false, "weakening: chroot instead of pivot_root (the seed runtime's escapable root)")
 	fs.StringVar(&o.id, "id", "", "container `ID`, names its cgroup (default: random)")
@@ -116,6 +132,21 @@ func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error)
 	s := runtime.Spec{
 		ID: o.id, Rootfs: o.rootfs, Args: args, Env: o.env, Cwd: o.workdir,
 		Hostname: o.hostname, Rootless: o.rootless, UserNS: o.userns, Chroot: o.chroot,
+		AllowNewPrivileges: o.newPrivs, Unmasked: o.unmask, AllowDevices: o.allowDevices,
+	}
+	switch o.seccomp {
+	case "default", "":
+	case "unconfined":
+		s.Seccomp = runtime.SeccompUnconfined
+	default:
+		return s, fmt.Errorf("--seccomp %q: want default or unconfined", o.seccomp)
+	}
+	if len(o.capAdd)+len(o.capDrop) > 0 {
+		caps, err := capability.Adjust(capability.NewSet(capability.Default...), splitList(o.capAdd), splitList(o.capDrop))
+		if err != nil {
+			return s, fmt.Errorf("--cap-add/--cap-drop: %w", err)
+		}
+		s.Capabilities = &caps
 	}
 	if len(args) == 0 {
 		return s, errors.New("no command given (try 'little-container help run')")
@@ -146,6 +177,15 @@ func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error)
 		s.Share = ns
 	}
 	return s, nil
+}
+
+// splitList accepts both repeated flags and comma-separated values.
+func splitList(l []string) []string {
+	var out []string
+	for _, v := range l {
+		out = append(out, strings.Split(v, ",")...)
+	}
+	return out
 }
 
 func parseUser(v string) (uid, gid int, err error) {

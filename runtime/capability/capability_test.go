@@ -1,0 +1,58 @@
+package capability
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	for in, want := range map[string]Cap{"CAP_SYS_ADMIN": 21, "sys_admin": 21, "NET_RAW": 13, "cap_checkpoint_restore": 40, "chown": 0} {
+		if got, err := Parse(in); err != nil || got != want {
+			t.Errorf("Parse(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	if _, err := Parse("CAP_FLY"); err == nil {
+		t.Error("Parse accepted an unknown capability")
+	}
+}
+
+func TestMaskRoundTrip(t *testing.T) {
+	// A full set as root's status shows it on a 5.9+ kernel.
+	s, err := ParseMask("000001ffffffffff")
+	if err != nil || s != All() {
+		t.Fatalf("ParseMask = %x, %v; want %x", s, err, All())
+	}
+	// runc's default bounding set, as a kernel prints it.
+	d, err := ParseMask("00000000a80425fb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d != NewSet(Default...) {
+		t.Errorf("Default = %x, want runc's a80425fb: extra %v missing %v", NewSet(Default...), Diff(NewSet(Default...), d), Diff(d, NewSet(Default...)))
+	}
+	if !d.Has(27) || d.Has(21) {
+		t.Error("default should keep CAP_MKNOD and lack CAP_SYS_ADMIN")
+	}
+	if _, err := ParseMask("zz"); err == nil {
+		t.Error("ParseMask accepted garbage")
+	}
+}
+
+func TestAdjust(t *testing.T) {
+	base := NewSet(Default...)
+	got, err := Adjust(base, []string{"NET_RAW"}, []string{"ALL"})
+	if err != nil || !reflect.DeepEqual(got.Names(), []string{"CAP_NET_RAW"}) {
+		t.Errorf("drop ALL add NET_RAW = %v, %v", got.Names(), err)
+	}
+	got, _ = Adjust(base, []string{"ALL"}, nil)
+	if got != All() {
+		t.Errorf("add ALL = %x", got)
+	}
+	got, _ = Adjust(base, nil, []string{"cap_mknod"})
+	if got.Has(27) {
+		t.Error("drop mknod kept it")
+	}
+	if _, err := Adjust(base, []string{"bogus"}, nil); err == nil {
+		t.Error("Adjust accepted bogus")
+	}
+}
