@@ -71,6 +71,7 @@ const (
 	childTimeout = 4 * time.Second // per re-exec'd technique
 	maxFDChecks  = 8               // inherited directories tried, at most
 	canaryLimit  = 1 << 20         // bytes read from a canary candidate
+	fdScanLimit  = 4096            // descriptors probed when /proc is missing
 )
 
 // errStayedInside is the failure of a technique that ran but did not reach
@@ -254,23 +255,33 @@ func climbDir(nonce string) (dir, how string, cleanup func() error) {
 }
 
 // listFDs describes this process's open descriptors. Descriptors that close
-// while being looked at (the listing's own) are left out.
+// while being looked at (the listing's own) are left out. Without /proc it
+// asks fcntl about every number below fdScanLimit instead, and links are
+// unknown ("?").
 func listFDs() ([]fdInfo, error) {
+	var nums []int
 	names, err := ListDirRaw("/proc/self/fd")
-	if err != nil {
-		return nil, err
+	if err == nil {
+		for _, n := range names {
+			if fd, err := strconv.Atoi(n); err == nil {
+				nums = append(nums, fd)
+			}
+		}
+	} else {
+		for fd := 0; fd < fdScanLimit; fd++ {
+			nums = append(nums, fd)
+		}
 	}
 	var out []fdInfo
-	for _, n := range names {
-		fd, err := strconv.Atoi(n)
-		if err != nil {
-			continue
-		}
+	for _, fd := range nums {
 		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
 		if err != nil {
-			continue // closed meanwhile: the directory listing's own fd
+			continue // not open, or closed meanwhile (the listing's own fd)
 		}
-		link, _ := os.Readlink("/proc/self/fd/" + n)
+		link, lerr := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
+		if lerr != nil {
+			link = "?"
+		}
 		var st unix.Stat_t
 		isDir := unix.Fstat(fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
 		out = append(out, fdInfo{FD: fd, Link: link, CloExec: flags&unix.FD_CLOEXEC != 0, Dir: isDir})

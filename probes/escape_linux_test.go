@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -84,5 +86,59 @@ func TestEscapeWithoutFingerprints(t *testing.T) {
 	}
 	if len(rep.Attempts) != 7 {
 		t.Errorf("got %d attempts, want 7", len(rep.Attempts))
+	}
+}
+
+// TestEscapeInChrootAsNobodyStaysInside is the positive side: in a chroot
+// without /proc, run as an unprivileged user (no CAP_SYS_CHROOT), no
+// technique reaches the host and the climb is refused with EPERM.
+func TestEscapeInChrootAsNobodyStaysInside(t *testing.T) {
+	reexecRequireRoot(t)
+	bin := reexecBuildProbe(t)
+	fp := escapeHostFP(t)
+	rootfs := filepath.Join(t.TempDir(), "rootfs")
+	if err := os.MkdirAll(filepath.Join(rootfs, "tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(rootfs, "tmp"), 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(rootfs, "probe"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/probe", "escape", "--fp", fp.Encode())
+	cmd.Dir = "/"
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Chroot:     rootfs,
+		Credential: &syscall.Credential{Uid: 65534, Gid: 65534},
+	}
+	rep := reexecRunProbe(t, cmd)
+
+	want := map[string]struct {
+		outcome Outcome
+		errno   string
+	}{
+		escRootDotdot:  {Failed, ""},
+		escChrootClimb: {Failed, "EPERM"},
+		escFDLeak:      {Failed, ""},
+		escCwdOutside:  {Failed, ""},
+		escProcRoot:    {Unsupported, ""}, // no /proc in this rootfs
+		escCanary:      {Failed, "ENOENT"},
+		escMountSeen:   {Unsupported, ""},
+	}
+	for name, w := range want {
+		a := reexecAttempt(t, rep, name)
+		if a.Outcome != w.outcome || a.Errno != w.errno {
+			t.Errorf("%s in a chroot as nobody: %s %s (%s), want %s %s", name, a.Outcome, a.Errno, a.Detail, w.outcome, w.errno)
+		}
+	}
+	for _, name := range []string{escRootDotdot, escCwdOutside} {
+		if a := reexecAttempt(t, rep, name); !strings.HasPrefix(a.Detail, "stayed inside") {
+			t.Errorf("%s detail %q, want it to start with \"stayed inside\"", name, a.Detail)
+		}
 	}
 }

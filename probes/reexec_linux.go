@@ -59,6 +59,9 @@ func childCommand(ctx context.Context, child string, fp *Fingerprints, args ...s
 	cmd := exec.CommandContext(ctx, self, argv...)
 	cmd.Args[0] = "probe"
 	cmd.Env = []string{} // nothing from our environment leaks into the child
+	// An explicit empty stdin: left nil, os/exec opens /dev/null, which a
+	// hermetic rootfs may not have.
+	cmd.Stdin = bytes.NewReader(nil)
 	cmd.WaitDelay = time.Second
 	return cmd, nil
 }
