@@ -60,7 +60,9 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 		return st, err
 	}
 
-	cg, err := cgroups.New(cgroups.Config{ID: spec.ID, Resources: spec.Resources, Rootless: spec.Rootless})
+	res := spec.Resources
+	res.Devices = !spec.AllowDevices
+	cg, err := cgroups.New(cgroups.Config{ID: spec.ID, Resources: res, Rootless: spec.Rootless})
 	switch {
 	case errors.Is(err, cgroups.ErrNoCgroup):
 		cg = nil // rootless without limits: nothing to create

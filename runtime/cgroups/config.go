@@ -27,6 +27,11 @@ type Resources struct {
 	CPUQuota int64
 	// CPUPeriod is the CFS period in microseconds; 0 means DefaultCPUPeriod.
 	CPUPeriod int64
+	// Devices, on v1, lets the container open only the standard devices
+	// (DeviceAllowList) through the devices controller. It is hardening, not
+	// a limit: skipped where the controller is missing, and on v2, which
+	// takes an eBPF program instead (the runtime's nodev mounts cover that).
+	Devices bool
 }
 
 // any reports whether at least one limit is requested.
@@ -82,9 +87,10 @@ func (c Config) cleanParent() string {
 
 // Controller names used by this package.
 const (
-	ctrlPids   = "pids"
-	ctrlMemory = "memory"
-	ctrlCPU    = "cpu"
+	ctrlPids    = "pids"
+	ctrlMemory  = "memory"
+	ctrlCPU     = "cpu"
+	ctrlDevices = "devices"
 )
 
 // wantedControllers splits controllers into required (a limit needs them)
@@ -103,6 +109,9 @@ func wantedControllers(r Resources) (required, optional []string) {
 	}
 	if r.CPUQuota != 0 {
 		required = append(required, ctrlCPU)
+	}
+	if r.Devices {
+		optional = append(optional, ctrlDevices)
 	}
 	return required, optional
 }

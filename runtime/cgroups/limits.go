@@ -14,7 +14,7 @@ type fileWrite struct {
 
 // earlyWrites are written at creation, before any process is in the cgroup.
 func earlyWrites(m Mode, r Resources) []fileWrite {
-	return append(memoryWrites(m, r), cpuWrites(m, r)...)
+	return append(append(memoryWrites(m, r), cpuWrites(m, r)...), devicesWrites(m, r)...)
 }
 
 // lateWrites are written by ApplyLate, just before the user command runs.

@@ -68,3 +68,21 @@ func TestLimitWrites(t *testing.T) {
 		})
 	}
 }
+
+func TestDevicesWrites(t *testing.T) {
+	if ws := devicesWrites(ModeUnified, Resources{Devices: true}); ws != nil {
+		t.Errorf("v2 got device writes %v", ws)
+	}
+	if ws := devicesWrites(ModeV1, Resources{}); ws != nil {
+		t.Errorf("devices not asked for, got %v", ws)
+	}
+	ws := devicesWrites(ModeHybrid, Resources{Devices: true})
+	if len(ws) != 1+len(DeviceAllowList) || ws[0].File != "devices.deny" || ws[0].Value != "a" {
+		t.Fatalf("want deny-all first, then the allow list: %v", ws)
+	}
+	for _, w := range ws[1:] {
+		if w.File != "devices.allow" || w.Controller != "devices" {
+			t.Errorf("unexpected write %+v", w)
+		}
+	}
+}

@@ -132,6 +132,9 @@ func (c *cgroup) writeAll(ws []fileWrite) error {
 	for _, w := range ws {
 		dir, err := c.dirFor(w.Controller)
 		if err != nil {
+			if w.Optional && errors.Is(err, ErrControllerUnavailable) {
+				continue
+			}
 			return err
 		}
 		if w.Optional {

@@ -59,7 +59,7 @@ type enableStep struct {
 }
 
 // controllerOrder is the order controllers are considered and written in.
-var controllerOrder = []string{ctrlPids, ctrlMemory, ctrlCPU}
+var controllerOrder = []string{ctrlPids, ctrlMemory, ctrlCPU, ctrlDevices}
 
 // plan decides where the container's cgroup goes. It returns ErrNoCgroup
 // when no cgroup is possible and none is needed.
