@@ -37,8 +37,8 @@ func FromReport(r types.Report) []Cell {
 			if e.Name != EntryName {
 				continue
 			}
-			var c Cell
-			if err := json.Unmarshal([]byte(e.Value.AsJSON), &c); err != nil {
+			c, err := entryCell(e)
+			if err != nil {
 				c = Cell{Check: sr.FullText(), Target: "?", Status: Error, Reason: fmt.Sprintf("undecodable entry: %v", err)}
 			}
 			cells = append(cells, c)
@@ -56,4 +56,15 @@ func FromReport(r types.Report) []Cell {
 		out = append(out, cells...)
 	}
 	return out
+}
+
+// entryCell decodes an entry: from its JSON when it crossed a process
+// boundary, from the raw value when it was recorded on this process.
+func entryCell(e types.ReportEntry) (Cell, error) {
+	if c, ok := e.Value.GetRawValue().(Cell); ok {
+		return c, nil
+	}
+	var c Cell
+	err := json.Unmarshal([]byte(e.Value.AsJSON), &c)
+	return c, err
 }

@@ -124,3 +124,22 @@ func TestMarkdownEscapesPipes(t *testing.T) {
 		t.Fatalf("pipe not escaped:\n%s", b.String())
 	}
 }
+
+func TestVerdict(t *testing.T) {
+	var v Verdict
+	if v.Status() != Pass {
+		t.Fatal("empty verdict is not a pass")
+	}
+	v.Skip("no time ns")
+	if v.Status() != Skipped {
+		t.Fatal("skip not honoured")
+	}
+	v.Leak("sentinel %d reachable", 42)
+	if c := v.Apply(Cell{Control: true}); c.Status != Fail || c.Reason != "sentinel 42 reachable" || !c.Good() {
+		t.Fatalf("leak verdict = %+v", c)
+	}
+	v.Problem("report incomplete")
+	if c := v.Apply(Cell{Control: true}); c.Status != Error || !c.Bad() {
+		t.Fatalf("problem verdict = %+v; an undecidable control must be bad", c)
+	}
+}

@@ -124,3 +124,30 @@ func ParseProcCgroup(text string) map[string]string {
 	}
 	return out
 }
+
+// ReadingStdin says whether some thread of pid is blocked in read(2) on fd
+// 0 — how a probe holding with -hold looks from the host. It tells the host
+// the probe has done everything before its hold, without any output.
+func ReadingStdin(pid int) bool {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return false
+	}
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/syscall", pid, t.Name()))
+		if err != nil {
+			continue
+		}
+		if IsStdinRead(string(b)) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStdinRead parses /proc/<pid>/task/<tid>/syscall text: syscall number
+// 0 (read on x86-64) with first argument 0 (stdin).
+func IsStdinRead(syscallText string) bool {
+	f := strings.Fields(syscallText)
+	return len(f) >= 2 && f[0] == readSyscallNr && f[1] == "0x0"
+}

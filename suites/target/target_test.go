@@ -102,3 +102,19 @@ func TestExecuteContextKills(t *testing.T) {
 		t.Fatalf("execute after cancel = %+v, %v; want killed", res, err)
 	}
 }
+
+func TestIsStdinRead(t *testing.T) {
+	if readSyscallNr != "0" {
+		t.Skip("syscall numbers below are x86-64")
+	}
+	for text, want := range map[string]bool{
+		"0 0x0 0x7faa0204c000 0x20000 0x0 0x0 0x0 0x7ffc 0x7faa": true,
+		"0 0x3 0x7faa0204c000 0x20000 0x0 0x0 0x0 0x7ffc 0x7faa": false,
+		"202 0x0 0x80 0x0 0x0 0x0 0x0 0x7ffc 0x7faa":             false,
+		"running": false,
+	} {
+		if got := IsStdinRead(text); got != want {
+			t.Errorf("IsStdinRead(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package matrix
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Verdict accumulates what a check observed and turns it into a cell:
+// any leak makes it FAIL, anything undecidable makes it ERROR, an
+// unsupported prerequisite makes it skipped; only a clean record passes.
+type Verdict struct {
+	Leaks    []string // isolation broken: the check FAILs
+	Problems []string // could not decide: ERROR
+	SkipWhy  string   // could not be tried here: skipped
+	Evidence []string
+}
+
+// Leak records a broken isolation property.
+func (v *Verdict) Leak(format string, a ...any) { v.Leaks = append(v.Leaks, fmt.Sprintf(format, a...)) }
+
+// Problem records why the check could not decide.
+func (v *Verdict) Problem(format string, a ...any) {
+	v.Problems = append(v.Problems, fmt.Sprintf(format, a...))
+}
+
+// Note records evidence.
+func (v *Verdict) Note(format string, a ...any) {
+	v.Evidence = append(v.Evidence, fmt.Sprintf(format, a...))
+}
+
+// Skip marks the check as not possible here; the first reason wins.
+func (v *Verdict) Skip(why string) {
+	if v.SkipWhy == "" {
+		v.SkipWhy = why
+	}
+}
+
+// Status is the verdict: problems outrank leaks (an undecidable run is never
+// reported as a leak found), leaks outrank skips.
+func (v *Verdict) Status() Status {
+	switch {
+	case len(v.Problems) > 0:
+		return Error
+	case len(v.Leaks) > 0:
+		return Fail
+	case v.SkipWhy != "":
+		return Skipped
+	}
+	return Pass
+}
+
+// Apply fills c's status, reason and evidence from the verdict.
+func (v *Verdict) Apply(c Cell) Cell {
+	c.Status = v.Status()
+	switch c.Status {
+	case Error:
+		c.Reason = strings.Join(v.Problems, "; ")
+	case Fail:
+		c.Reason = strings.Join(v.Leaks, "; ")
+	case Skipped:
+		c.Reason = v.SkipWhy
+	}
+	for _, l := range v.Leaks {
+		c.Evidence = append(c.Evidence, "leak: "+l)
+	}
+	for _, p := range v.Problems {
+		c.Evidence = append(c.Evidence, "problem: "+p)
+	}
+	c.Evidence = append(c.Evidence, v.Evidence...)
+	return c
+}

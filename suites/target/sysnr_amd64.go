@@ -1,0 +1,4 @@
+package target
+
+// readSyscallNr is read(2)'s number as /proc/<pid>/syscall prints it.
+const readSyscallNr = "0"
