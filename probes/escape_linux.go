@@ -68,8 +68,8 @@ const (
 
 const (
 	climbDepth   = 256             // more ".." than any real path is deep
-	childTimeout = 4 * time.Second // per re-exec'd technique
-	maxFDChecks  = 8               // inherited directories tried, at most
+	childTimeout = 2 * time.Second // per re-exec'd technique: at most 6 fit the 15 s deadline
+	maxFDChecks  = 4               // inherited directories tried, at most
 	canaryLimit  = 1 << 20         // bytes read from a canary candidate
 	fdScanLimit  = 4096            // descriptors probed when /proc is missing
 )
