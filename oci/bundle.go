@@ -1,0 +1,153 @@
+// Package oci writes OCI runtime bundles (config.json from the runtime-spec
+// Go types) so that runc and crun can run the same probe with the same
+// knobs as little-container: same namespaces, same default capabilities,
+// masked and read-only paths, limits. The suites grade them side by side
+// and the benchmark starts them with it.
+package oci
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/little-container/little-container/runtime"
+	"github.com/little-container/little-container/runtime/capability"
+)
+
+// Options are the knobs of one bundle; zero values mean the default
+// isolation of little-container.
+type Options struct {
+	Rootfs   string   // absolute path
+	Args     []string // argv inside the container
+	Env      []string // PATH is added when absent
+	Hostname string
+	Share    []string // namespaces kept from the host: pid, net, ipc, uts, cgroup, mnt, user
+	PidsMax  int64
+	Memory   int64 // bytes; swap capped at the same value
+	// CgroupsPath places the container's cgroup (runc and crun treat a path
+	// as relative to the hierarchy roots); empty lets the runtime choose.
+	CgroupsPath string
+	// Rootless maps the calling (unprivileged) uid to root inside.
+	Rootless bool
+	// UserNS maps root inside to the same unprivileged range little-container
+	// uses as root with --userns.
+	UserNS bool
+	// Capabilities replaces the default set (capability.Default) when non-nil.
+	Capabilities *capability.Set
+	// Weakenings, as little-container's flags.
+	AllowNewPrivileges bool
+	Unmasked           bool
+}
+
+// specVersion is the config version written: the newest that crun 1.8
+// (Debian 12) accepts; the fields used here are all in 1.0.
+const specVersion = "1.0.2"
+
+// namespaceTypes maps our namespace names to the spec's.
+var namespaceTypes = []struct {
+	name string
+	typ  specs.LinuxNamespaceType
+}{
+	{"pid", specs.PIDNamespace}, {"net", specs.NetworkNamespace}, {"ipc", specs.IPCNamespace},
+	{"uts", specs.UTSNamespace}, {"mnt", specs.MountNamespace}, {"cgroup", specs.CgroupNamespace},
+}
+
+// Spec builds the config for o.
+func Spec(o Options) *specs.Spec {
+	caps := capability.NewSet(capability.Default...)
+	if o.Capabilities != nil {
+		caps = *o.Capabilities
+	}
+	capNames := caps.Names()
+	env := o.Env
+	if !slices.ContainsFunc(env, func(e string) bool { return len(e) > 5 && e[:5] == "PATH=" }) {
+		env = append([]string{"PATH=" + runtime.DefaultPath}, env...)
+	}
+	s := &specs.Spec{
+		Version: specVersion,
+		Root:    &specs.Root{Path: o.Rootfs},
+		Process: &specs.Process{
+			Args: o.Args, Env: env, Cwd: "/",
+			Capabilities: &specs.LinuxCapabilities{
+				Bounding: capNames, Effective: capNames, Permitted: capNames,
+			},
+			NoNewPrivileges: !o.AllowNewPrivileges,
+			Rlimits:         []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 1024, Soft: 1024}},
+		},
+		Hostname: o.Hostname,
+		Mounts:   mounts(o),
+		Linux: &specs.Linux{
+			CgroupsPath: o.CgroupsPath,
+			Resources: &specs.LinuxResources{
+				Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}},
+			},
+		},
+	}
+	for _, n := range namespaceTypes {
+		if !slices.Contains(o.Share, n.name) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: n.typ})
+		}
+	}
+	if o.Rootless || o.UserNS {
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+		hostUID, hostGID, size := uint32(100000), uint32(100000), uint32(65536)
+		if o.Rootless {
+			hostUID, hostGID, size = uint32(os.Geteuid()), uint32(os.Getegid()), 1
+		}
+		s.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: hostUID, Size: size}}
+		s.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: hostGID, Size: size}}
+		s.Linux.Resources.Devices = nil // a user namespace cannot set a device cgroup
+	}
+	if o.PidsMax > 0 {
+		p := o.PidsMax
+		s.Linux.Resources.Pids = &specs.LinuxPids{Limit: &p}
+	}
+	if o.Memory > 0 {
+		m := o.Memory
+		s.Linux.Resources.Memory = &specs.LinuxMemory{Limit: &m, Swap: &m}
+	}
+	if !o.Unmasked {
+		s.Linux.MaskedPaths = slices.Clone(runtime.MaskedPaths)
+		s.Linux.ReadonlyPaths = slices.Clone(runtime.ReadonlyPaths)
+	}
+	return s
+}
+
+func mounts(o Options) []specs.Mount {
+	m := []specs.Mount{
+		{Destination: "/proc", Type: "proc", Source: "proc", Options: []string{"nosuid", "noexec", "nodev"}},
+		{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}},
+		{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}},
+		{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+	}
+	if o.Rootless || slices.Contains(o.Share, "net") {
+		// sysfs can only be mounted by the owner of the network namespace.
+		m = append(m, specs.Mount{Destination: "/sys", Type: "none", Source: "/sys", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}})
+	} else {
+		m = append(m, specs.Mount{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}})
+	}
+	return m
+}
+
+// WriteBundle writes dir/config.json for o. The rootfs stays where it is:
+// config.json names it by absolute path.
+func WriteBundle(dir string, o Options) error {
+	if !filepath.IsAbs(o.Rootfs) {
+		return fmt.Errorf("oci bundle: rootfs %q must be absolute", o.Rootfs)
+	}
+	b, err := json.MarshalIndent(Spec(o), "", "\t")
+	if err != nil {
+		return fmt.Errorf("oci bundle: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("oci bundle %s: %w", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
+		return fmt.Errorf("oci bundle %s: %w", dir, err)
+	}
+	return nil
+}

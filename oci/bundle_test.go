@@ -1,0 +1,56 @@
+package oci
+
+import (
+	"slices"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func nsTypes(s *specs.Spec) []specs.LinuxNamespaceType {
+	var t []specs.LinuxNamespaceType
+	for _, n := range s.Linux.Namespaces {
+		t = append(t, n.Type)
+	}
+	return t
+}
+
+func TestSpecDefaults(t *testing.T) {
+	s := Spec(Options{Rootfs: "/r", Args: []string{"/probe", "ns"}, Hostname: "h", PidsMax: 9, Memory: 1 << 25})
+	for _, want := range []specs.LinuxNamespaceType{specs.PIDNamespace, specs.NetworkNamespace, specs.IPCNamespace, specs.UTSNamespace, specs.MountNamespace, specs.CgroupNamespace} {
+		if !slices.Contains(nsTypes(s), want) {
+			t.Errorf("namespace %s missing", want)
+		}
+	}
+	if slices.Contains(nsTypes(s), specs.UserNamespace) {
+		t.Error("user namespace without Rootless or UserNS")
+	}
+	if *s.Linux.Resources.Pids.Limit != 9 || *s.Linux.Resources.Memory.Limit != 1<<25 || *s.Linux.Resources.Memory.Swap != 1<<25 {
+		t.Errorf("limits %+v", s.Linux.Resources)
+	}
+	if !s.Process.NoNewPrivileges || len(s.Linux.MaskedPaths) == 0 || slices.Contains(s.Process.Capabilities.Bounding, "CAP_SYS_ADMIN") {
+		t.Errorf("hardening missing: nnp=%v masked=%v caps=%v", s.Process.NoNewPrivileges, s.Linux.MaskedPaths, s.Process.Capabilities.Bounding)
+	}
+	if s.Process.Env[0] != "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" {
+		t.Errorf("env %v", s.Process.Env)
+	}
+}
+
+func TestSpecWeakenings(t *testing.T) {
+	s := Spec(Options{Rootfs: "/r", Args: []string{"x"}, Share: []string{"net", "pid"}, Rootless: true, Unmasked: true, AllowNewPrivileges: true})
+	got := nsTypes(s)
+	if slices.Contains(got, specs.NetworkNamespace) || slices.Contains(got, specs.PIDNamespace) {
+		t.Errorf("shared namespaces still created: %v", got)
+	}
+	if !slices.Contains(got, specs.UserNamespace) || len(s.Linux.UIDMappings) != 1 || s.Linux.UIDMappings[0].Size != 1 {
+		t.Errorf("rootless mapping %v %v", got, s.Linux.UIDMappings)
+	}
+	if s.Process.NoNewPrivileges || s.Linux.MaskedPaths != nil {
+		t.Error("weakenings ignored")
+	}
+	for _, m := range s.Mounts {
+		if m.Destination == "/sys" && m.Type != "none" {
+			t.Errorf("rootless /sys must be a bind of the host's, got %s", m.Type)
+		}
+	}
+}
