@@ -28,7 +28,11 @@ func Prepare(ctx context.Context, out string, o PrepareOptions) error {
 		}
 		files = append(files, bb...)
 	}
-	files = append(files, File{Path: ReportsDir, Dir: true, Mode: 0o777}, File{Path: "/root", Dir: true, Mode: 0o700})
+	files = append(files,
+		File{Path: ReportsDir, Dir: true, Mode: 0o777},
+		File{Path: "/root", Dir: true, Mode: 0o700},
+		File{Path: "/mnt", Dir: true},
+	)
 	files = append(files, o.Files...)
 	files = append(files, File{Path: SpecPath, Data: spec})
 	return BuildInitramfs(out, files)

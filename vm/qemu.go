@@ -32,7 +32,10 @@ type Config struct {
 	OutDir string
 	// Qemu is the emulator binary; default qemu-system-x86_64 from PATH.
 	Qemu string
-	// Accel is "kvm", "tcg" or empty for kvm when /dev/kvm opens, else tcg.
+	// Accel is "kvm" or "tcg"; empty means $LC_VM_ACCEL, else tcg. KVM is
+	// opt-in because a /dev/kvm that opens may still not run guests (nested
+	// setups such as the development hosts: qemu aborts setting MSRs or the
+	// guest hangs), and TCG boots this kernel in seconds anyway.
 	Accel string
 }
 
@@ -70,8 +73,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, cfg.Qemu, QemuArgs(cfg, resultPath)...)
+	console := &tailBuffer{max: consoleKeep}
 	cmd.Stdin = nil
-	cmd.Stdout = cfg.Console
+	cmd.Stdout = io.MultiWriter(cfg.Console, console)
 	cmd.Stderr = cfg.Console
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
@@ -94,6 +98,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, fmt.Errorf("vm: read result channel: %w", err)
 	}
 	t, perr := ParseTranscript(bytes.NewReader(raw))
+	if !t.HasStatus {
+		// The result channel was lost; /init also prints its status line on
+		// the console, and writes files there when ttyS1 would not open.
+		if ct, cerr := ParseTranscript(bytes.NewReader(console.Bytes())); ct.HasStatus {
+			t, perr = ct, cerr
+		}
+	}
 	res, err = verdict(res, t, perr)
 	if err != nil {
 		return res, err
@@ -123,19 +134,26 @@ func withDefaults(cfg Config) Config {
 		cfg.Qemu = "qemu-system-x86_64"
 	}
 	if cfg.Accel == "" {
-		cfg.Accel = DetectAccel()
+		cfg.Accel = os.Getenv(AccelEnv)
+	}
+	if cfg.Accel == "" {
+		cfg.Accel = "tcg"
 	}
 	return cfg
 }
 
-// DetectAccel returns "kvm" when /dev/kvm can be opened read-write, else "tcg".
-func DetectAccel() string {
+// AccelEnv names the environment variable that picks the default accelerator.
+const AccelEnv = "LC_VM_ACCEL"
+
+// KVMOpens reports whether /dev/kvm can be opened read-write. It does not
+// prove KVM can run a guest; see Config.Accel.
+func KVMOpens() bool {
 	fd, err := unix.Open("/dev/kvm", unix.O_RDWR|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return "tcg"
+		return false
 	}
 	_ = unix.Close(fd)
-	return "kvm"
+	return true
 }
 
 // QemuArgs is the qemu command line for cfg, writing the result channel to
@@ -217,3 +235,23 @@ func writeReports(dir string, files map[string][]byte) error {
 	}
 	return nil
 }
+
+// consoleKeep bounds how much console output Run keeps for the fallback parse.
+const consoleKeep = 8 << 20
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max int
+	buf []byte
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.buf = append(b.buf, p...)
+	if over := len(b.buf) - b.max; over > 0 {
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// Bytes returns the kept output.
+func (b *tailBuffer) Bytes() []byte { return b.buf }

@@ -58,7 +58,7 @@ func run() int {
 		cpus    = flag.Int("smp", 2, "guest CPUs")
 		busybox = flag.String("busybox", vm.HostBusybox, "static busybox to install as /bin/busybox with applet links (empty: none)")
 		verbose = flag.Bool("verbose", false, "show kernel boot messages")
-		accel   = flag.String("accel", "", "qemu accelerator: kvm or tcg (default kvm when /dev/kvm opens)")
+		accel   = flag.String("accel", "", "qemu accelerator: kvm or tcg (default $LC_VM_ACCEL, else tcg)")
 	)
 	flag.Var(&files, "file", "host:guest file to put in the initramfs (repeatable)")
 	flag.Usage = func() {
