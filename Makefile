@@ -7,7 +7,7 @@ BUILD   ?= build
 REPORTS ?= reports
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all deps build test unit verify verify-vm rootfs lint clean
+.PHONY: all deps build test unit verify verify-vm rootfs lint clean bench
 
 all: build
 
@@ -39,7 +39,8 @@ verify-vm:
 	LC_REPORT_DIR=$(abspath $(REPORTS))/vm scripts/verify-vm
 
 ## rootfs: a busybox rootfs for interactive use: little-container run --rootfs rootfs sh
-rootfs:
+rootfs: rootfs/bin/busybox
+rootfs/bin/busybox:
 	scripts/mkrootfs rootfs
 
 ## lint: gofmt, go vet and the workflow linter
@@ -50,3 +51,7 @@ lint:
 
 clean:
 	rm -rf $(BUILD) $(REPORTS)
+
+## bench: start latency and throughput against crun, runc and bwrap (root)
+bench: build rootfs
+	$(GO) run ./bench -n 50
