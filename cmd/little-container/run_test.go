@@ -467,3 +467,18 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestShareMountNamespaceWithChroot(t *testing.T) {
+	// The weakest configuration: no mount namespace, so no /proc inside.
+	// The runtime must still start the command and leave no mount behind.
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	r := lc(t, testCtx(t), "run", "--rootfs", root, "--share", "mnt", "--chroot", "sh", "-c", "test ! -e /proc/self && echo inside")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "inside" {
+		t.Fatalf("exit %d, out %q: %s", r.code, r.stdout, r.stderr)
+	}
+	if m := hostMountsUnder(t, root); len(m) != 0 {
+		t.Errorf("mounts left on the host: %v", m)
+	}
+}
