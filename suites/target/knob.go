@@ -17,6 +17,12 @@ const (
 	KnobRootless Knob = "rootless"
 	KnobUserNS   Knob = "userns"
 	KnobInspect  Knob = "inspect" // hold the container alive for host-side inspection
+
+	KnobCapAdd       Knob = "cap-add"
+	KnobSeccompOff   Knob = "seccomp-unconfined"
+	KnobNewPrivs     Knob = "allow-new-privileges"
+	KnobUnmask       Knob = "unmask"
+	KnobAllowDevices Knob = "allow-devices"
 )
 
 // ShareKnob is the weakening "keep the host's ns namespace".
@@ -48,6 +54,17 @@ func Needs(o RunOpts) []Knob {
 	}
 	if o.Inspect != nil {
 		ks = append(ks, KnobInspect)
+	}
+	for _, w := range []struct {
+		on bool
+		k  Knob
+	}{
+		{len(o.CapAdd) > 0, KnobCapAdd}, {o.SeccompUnconfined, KnobSeccompOff},
+		{o.AllowNewPrivileges, KnobNewPrivs}, {o.Unmask, KnobUnmask}, {o.AllowDevices, KnobAllowDevices},
+	} {
+		if w.on {
+			ks = append(ks, w.k)
+		}
 	}
 	return ks
 }

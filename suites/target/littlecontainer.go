@@ -28,7 +28,8 @@ func (l *LittleContainer) Name() string { return "little-container" }
 // Can implements Target: the CLI expresses every knob.
 func (l *LittleContainer) Can(k Knob) (bool, string) {
 	switch k {
-	case KnobHostname, KnobChroot, KnobPidsMax, KnobMemory, KnobRootless, KnobUserNS, KnobInspect:
+	case KnobHostname, KnobChroot, KnobPidsMax, KnobMemory, KnobRootless, KnobUserNS, KnobInspect,
+		KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices:
 		return true, ""
 	}
 	if isShare(k) {
@@ -64,6 +65,21 @@ func (l *LittleContainer) Argv(o RunOpts, pidFile string) []string {
 	}
 	if o.UserNS {
 		a = append(a, "--userns")
+	}
+	for _, c := range o.CapAdd {
+		a = append(a, "--cap-add", c)
+	}
+	if o.SeccompUnconfined {
+		a = append(a, "--seccomp", "unconfined")
+	}
+	if o.AllowNewPrivileges {
+		a = append(a, "--allow-new-privileges")
+	}
+	if o.Unmask {
+		a = append(a, "--unmask")
+	}
+	if o.AllowDevices {
+		a = append(a, "--allow-devices")
 	}
 	if pidFile != "" {
 		a = append(a, "--pid-file", pidFile)

@@ -38,7 +38,15 @@ type RunOpts struct {
 	Rootless bool  // run the runtime as an unprivileged host user
 	UserNS   bool  // new user namespace, container root mapped to an unprivileged host uid
 	ID       string
-	Stdin    io.Reader // ignored when Inspect is set (then stdin is held open)
+
+	// Hardening weakenings (for the security controls); zero keeps the
+	// target's defaults.
+	CapAdd             []string // capability names, or "ALL"
+	SeccompUnconfined  bool
+	AllowNewPrivileges bool
+	Unmask             bool      // no masked or read-only paths
+	AllowDevices       bool      // no nodev mounts, no device cgroup
+	Stdin              io.Reader // ignored when Inspect is set (then stdin is held open)
 
 	// OnStart is called with the runtime process's host pid once it started.
 	OnStart func(hostPID int)
