@@ -38,7 +38,7 @@ var ErrNoKernel = errors.New("vm: no kernel in build/vm (run scripts/vm-kernel)"
 func DefaultKernel() (string, error) {
 	root, err := ModuleRoot()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %v", ErrNoKernel, err)
 	}
 	var errs error
 	for _, name := range []string{"vmlinux", "vmlinuz"} {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -32,6 +33,9 @@ type Config struct {
 	OutDir string
 	// Qemu is the emulator binary; default qemu-system-x86_64 from PATH.
 	Qemu string
+	// BIOS is the firmware; empty means qboot when installed (it prints
+	// nothing on the serial console, unlike SeaBIOS), else qemu's default.
+	BIOS string
 	// Accel is "kvm" or "tcg"; empty means $LC_VM_ACCEL, else tcg. KVM is
 	// opt-in because a /dev/kvm that opens may still not run guests (nested
 	// setups such as the development hosts: qemu aborts setting MSRs or the
@@ -74,9 +78,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, cfg.Qemu, QemuArgs(cfg, resultPath)...)
 	console := &tailBuffer{max: consoleKeep}
+	out := io.MultiWriter(cfg.Console, console)
 	cmd.Stdin = nil
-	cmd.Stdout = io.MultiWriter(cfg.Console, console)
-	cmd.Stderr = cfg.Console
+	cmd.Stdout = out
+	cmd.Stderr = out
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	runErr := cmd.Run()
@@ -106,6 +111,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		}
 	}
 	res, err = verdict(res, t, perr)
+	if errors.Is(err, ErrNoVerdict) {
+		return res, fmt.Errorf("%w; console ends with:\n%s", err, lastLines(console.Bytes(), 10))
+	}
 	if err != nil {
 		return res, err
 	}
@@ -133,6 +141,11 @@ func withDefaults(cfg Config) Config {
 	if cfg.Qemu == "" {
 		cfg.Qemu = "qemu-system-x86_64"
 	}
+	if cfg.BIOS == "" {
+		if _, err := os.Stat(qboot); err == nil {
+			cfg.BIOS = qboot
+		}
+	}
 	if cfg.Accel == "" {
 		cfg.Accel = os.Getenv(AccelEnv)
 	}
@@ -141,6 +154,9 @@ func withDefaults(cfg Config) Config {
 	}
 	return cfg
 }
+
+// qboot is where Debian's qemu-system-data installs the minimal firmware.
+const qboot = "/usr/share/qemu/qboot.rom"
 
 // AccelEnv names the environment variable that picks the default accelerator.
 const AccelEnv = "LC_VM_ACCEL"
@@ -168,6 +184,9 @@ func QemuArgs(cfg Config, resultPath string) []string {
 		args = append(args, "-accel", "kvm", "-accel", "tcg")
 	} else {
 		args = append(args, "-accel", "tcg")
+	}
+	if cfg.BIOS != "" {
+		args = append(args, "-bios", cfg.BIOS)
 	}
 	args = append(args,
 		"-m", strconv.Itoa(cfg.MemoryMB),
@@ -255,3 +274,12 @@ func (b *tailBuffer) Write(p []byte) (int, error) {
 
 // Bytes returns the kept output.
 func (b *tailBuffer) Bytes() []byte { return b.buf }
+
+// lastLines returns up to n final lines of b, for error messages.
+func lastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

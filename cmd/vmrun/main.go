@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -136,10 +135,6 @@ func run() int {
 }
 
 func fail(err error) int {
-	msg := err.Error()
-	if errors.Is(err, vm.ErrNoKernel) {
-		msg += "; fetch it with scripts/vm-kernel"
-	}
-	fmt.Fprintln(os.Stderr, "vmrun:", msg)
+	fmt.Fprintln(os.Stderr, "vmrun:", err)
 	return exitInfra
 }
