@@ -83,13 +83,13 @@ func (e *Env) Run(ctx context.Context, o target.RunOpts) *target.Result {
 	return res
 }
 
-// Judge starts a verdict from a result: an undecodable report is a problem
-// (never a pass), and the run's command line, exit status and stderr tail
+// Judge starts a verdict from a result: an undecodable report makes the
+// run broken (never a pass, never a control that failed as expected), and the run's command line, exit status and stderr tail
 // become evidence.
 func Judge(res *target.Result) *matrix.Verdict {
 	v := &matrix.Verdict{Evidence: resultEvidence(res)}
 	if res.DecodeErr != nil {
-		v.Problem("probe report: %v", res.DecodeErr)
+		v.Broken("probe report: %v", res.DecodeErr)
 	}
 	return v
 }

@@ -138,8 +138,17 @@ func TestVerdict(t *testing.T) {
 	if c := v.Apply(Cell{Control: true}); c.Status != Fail || c.Reason != "sentinel 42 reachable" || !c.Good() {
 		t.Fatalf("leak verdict = %+v", c)
 	}
-	v.Problem("report incomplete")
+	v.Problem("mountinfo unreadable")
+	if c := v.Apply(Cell{Control: true}); c.Status != Fail || !c.Good() {
+		t.Fatalf("leak with an undecided part = %+v; the leak decides", c)
+	}
+	v.Broken("report incomplete")
 	if c := v.Apply(Cell{Control: true}); c.Status != Error || !c.Bad() {
-		t.Fatalf("problem verdict = %+v; an undecidable control must be bad", c)
+		t.Fatalf("broken verdict = %+v; a broken run must be bad even with leaks", c)
+	}
+	var u Verdict
+	u.Problem("cgroup-self unreadable")
+	if c := u.Apply(Cell{}); c.Status != Error {
+		t.Fatalf("undecidable check = %+v, want ERROR", c)
 	}
 }

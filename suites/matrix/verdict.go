@@ -5,14 +5,17 @@ import (
 	"strings"
 )
 
-// Verdict accumulates what a check observed and turns it into a cell:
-// any leak makes it FAIL, anything undecidable makes it ERROR, an
-// unsupported prerequisite makes it skipped; only a clean record passes.
+// Verdict accumulates what a check observed and turns it into a cell: a
+// run that cannot be trusted (crashed or truncated probe) is ERROR whatever
+// else it shows; otherwise any leak makes it FAIL, anything undecidable
+// makes it ERROR, an unsupported prerequisite makes it skipped; only a clean
+// record passes.
 type Verdict struct {
 	Leaks    []string // isolation broken: the check FAILs
 	Problems []string // could not decide: ERROR
 	SkipWhy  string   // could not be tried here: skipped
 	Evidence []string
+	broken   bool
 }
 
 // Leak records a broken isolation property.
@@ -21,6 +24,14 @@ func (v *Verdict) Leak(format string, a ...any) { v.Leaks = append(v.Leaks, fmt.
 // Problem records why the check could not decide.
 func (v *Verdict) Problem(format string, a ...any) {
 	v.Problems = append(v.Problems, fmt.Sprintf(format, a...))
+}
+
+// Broken records that the run itself cannot be trusted (a crashed,
+// hung or truncated probe): the verdict is ERROR even if leaks were seen,
+// so a broken run never counts as a control that failed as expected.
+func (v *Verdict) Broken(format string, a ...any) {
+	v.Problem(format, a...)
+	v.broken = true
 }
 
 // Note records evidence.
@@ -35,14 +46,17 @@ func (v *Verdict) Skip(why string) {
 	}
 }
 
-// Status is the verdict: problems outrank leaks (an undecidable run is never
-// reported as a leak found), leaks outrank skips.
+// Status is the verdict: a broken run is ERROR; a leak seen in a trusted
+// run is FAIL even where other parts could not be decided (the isolation
+// demonstrably broke); then problems, then skips.
 func (v *Verdict) Status() Status {
 	switch {
-	case len(v.Problems) > 0:
+	case v.broken:
 		return Error
 	case len(v.Leaks) > 0:
 		return Fail
+	case len(v.Problems) > 0:
+		return Error
 	case v.SkipWhy != "":
 		return Skipped
 	}
