@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	goruntime "runtime"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -14,9 +15,6 @@ import (
 // initEnv marks the re-executed copy of the binary as a container init; its
 // value is the number of the inherited sync socket.
 const initEnv = "_LITTLE_CONTAINER_INIT"
-
-// syncFD is where Run puts the init's end of the sync socket (ExtraFiles[0]).
-const syncFD = 3
 
 func init() {
 	if os.Getenv(initEnv) != "" {
@@ -37,13 +35,18 @@ func Init() {
 	if !IsInit() {
 		return
 	}
-	err := containerInit(syncFD)
+	fd, err := strconv.Atoi(os.Getenv(initEnv))
+	if err != nil || fd < 3 {
+		fmt.Fprintf(os.Stderr, "little-container init: bad %s\n", initEnv)
+		os.Exit(ExitRuntimeError)
+	}
+	err = containerInit(fd)
 	// Only failures reach this point; the parent prints them.
 	var se *StartError
 	if !errors.As(err, &se) {
 		se = &StartError{Step: "init", Msg: err.Error(), Code: ExitRuntimeError}
 	}
-	if send(syncFD, message{Kind: msgError, Err: se}) != nil {
+	if send(fd, message{Kind: msgError, Err: se}) != nil {
 		fmt.Fprintf(os.Stderr, "little-container init: %v\n", se)
 	}
 	os.Exit(se.Code)
@@ -107,7 +110,8 @@ func containerInit(fd int) error {
 	if err != nil {
 		return err
 	}
-	if err := closeExtraFDs(); err != nil {
+	// Preserved descriptors sit below the sync socket (see initCommand).
+	if err := closeExtraFDs(fd); err != nil {
 		return stepErr("close inherited descriptors", err)
 	}
 	// The parent-death signal is cleared when credentials change: set it
@@ -168,12 +172,12 @@ func setUser(uid, gid int) error {
 	return nil
 }
 
-// closeExtraFDs marks every descriptor but 0-2 close-on-exec, the sync
-// socket included, so nothing of the runtime leaks into the command. One
-// close_range call does it without /proc, which a chroot into a rootfs
+// closeExtraFDs marks every descriptor from first on close-on-exec, the
+// sync socket included, so nothing of the runtime leaks into the command.
+// One close_range call does it without /proc, which a chroot into a rootfs
 // without a mount namespace does not have.
-func closeExtraFDs() error {
-	err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+func closeExtraFDs(first int) error {
+	err := unix.CloseRange(uint(first), ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	if !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EINVAL) {
 		return err
 	}
@@ -182,7 +186,7 @@ func closeExtraFDs() error {
 	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
 		return err
 	}
-	for fd := 3; fd < int(min(lim.Cur, 1<<20)); fd++ {
+	for fd := first; fd < int(min(lim.Cur, 1<<20)); fd++ {
 		unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC) // EBADF for unused numbers
 	}
 	return nil

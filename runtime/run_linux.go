@@ -129,8 +129,13 @@ func checkRootfs(dir string) (string, error) {
 func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) (*exec.Cmd, error) {
 	cmd := exec.Command("/proc/self/exe")
 	cmd.Args = []string{"little-container-init"}
-	cmd.Env = []string{fmt.Sprintf("%s=%d", initEnv, syncFD)}
-	cmd.ExtraFiles = []*os.File{syncEnd}
+	// Preserved descriptors keep their numbers (3, 4, ...); the sync
+	// socket comes right after them, and the init learns where from initEnv.
+	for i := 0; i < spec.PreserveFDs; i++ {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(3+i), fmt.Sprintf("preserved-%d", 3+i)))
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, syncEnd)
+	cmd.Env = []string{fmt.Sprintf("%s=%d", initEnv, 3+spec.PreserveFDs)}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = spec.Stdin, spec.Stdout, spec.Stderr
 	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	for _, n := range []struct {

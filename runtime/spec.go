@@ -98,6 +98,11 @@ type Spec struct {
 	// reachable (a weakening: the seed runtime's behaviour).
 	Chroot bool
 
+	// PreserveFDs passes the runtime's descriptors 3 .. 3+PreserveFDs-1 on
+	// to the command (runc's --preserve-fds). Every other descriptor is
+	// closed at exec: a leaked directory descriptor is a way out of the root.
+	PreserveFDs int
+
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// Signals, when set, are forwarded to the container's PID 1.
@@ -155,6 +160,9 @@ func (s *Spec) Validate() error {
 	}
 	if r.CPUQuota < 0 || r.CPUPeriod < 0 {
 		return bad("cpu quota and period must be positive")
+	}
+	if s.PreserveFDs < 0 || s.PreserveFDs > 1024 {
+		return bad("preserve-fds %d: want 0 to 1024", s.PreserveFDs)
 	}
 	if s.UID < 0 || s.GID < 0 {
 		return bad("user %d:%d: ids must not be negative", s.UID, s.GID)

@@ -45,6 +45,7 @@ Flags:
 type runOpts struct {
 	rootfs, hostname, memory, workdir, user, share, id, pidFile, seccomp string
 	pidsMax                                                              int64
+	preserveFDs                                                          int
 	env, capAdd, capDrop                                                 listFlag
 	rootless, userns, chroot, newPrivs, unmask, allowDevices             bool
 }
@@ -77,6 +78,7 @@ func runFlags(stderr io.Writer) (*flag.FlagSet, *runOpts) {
 	fs.StringVar(&o.share, "share", "", "weakening for negative controls: keep the host's `NS,...` (pid, mnt, net, ipc, uts, user, cgroup)")
 	fs.BoolVar(&o.chroot, "chroot", false, "weakening: chroot instead of pivot_root (the seed runtime's escapable root)")
 	fs.StringVar(&o.id, "id", "", "container `ID`, names its cgroup (default: random)")
+	fs.IntVar(&o.preserveFDs, "preserve-fds", 0, "pass `N` descriptors after stdio (3, 4, ...) on to the command, as runc does")
 	fs.StringVar(&o.pidFile, "pid-file", "", "write the container's host PID to `FILE` once it runs")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), runUsage)
@@ -133,6 +135,7 @@ func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error)
 		ID: o.id, Rootfs: o.rootfs, Args: args, Env: o.env, Cwd: o.workdir,
 		Hostname: o.hostname, Rootless: o.rootless, UserNS: o.userns, Chroot: o.chroot,
 		AllowNewPrivileges: o.newPrivs, Unmasked: o.unmask, AllowDevices: o.allowDevices,
+		PreserveFDs: o.preserveFDs,
 	}
 	switch o.seccomp {
 	case "default", "":

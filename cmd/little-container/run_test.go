@@ -482,3 +482,40 @@ func TestShareMountNamespaceWithChroot(t *testing.T) {
 		t.Errorf("mounts left on the host: %v", m)
 	}
 }
+
+func TestLeakedDescriptorsClosed(t *testing.T) {
+	// A directory descriptor of the host's root, leaked into the runtime,
+	// must not reach the command; --preserve-fds passes it on on purpose.
+	needRoot(t)
+	t.Parallel()
+	root := makeRootfs(t)
+	hostRoot, err := os.Open("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hostRoot.Close()
+	run := func(flags ...string) string {
+		cmd := exec.CommandContext(testCtx(t), binary, append(append([]string{"run", "--rootfs", root}, flags...),
+			"sh", "-c", "ls /proc/self/fd/3/ 2>/dev/null | head -50")...)
+		cmd.ExtraFiles = []*os.File{hostRoot} // fd 3 of the runtime
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v: %v", flags, err)
+		}
+		return string(out)
+	}
+	marker := "little-container-host-marker"
+	entries, _ := os.ReadDir("/")
+	for _, e := range entries {
+		marker = e.Name() // any name in the host's / that the rootfs lacks
+		if _, err := os.Stat(filepath.Join(root, marker)); err != nil {
+			break
+		}
+	}
+	if out := run(); strings.Contains(out, marker) {
+		t.Errorf("the host's root leaked through fd 3: %q", out)
+	}
+	if out := run("--preserve-fds", "1"); !strings.Contains(out, marker) {
+		t.Errorf("--preserve-fds 1 did not pass fd 3 on (control): %q", out)
+	}
+}
