@@ -496,7 +496,7 @@ func TestLeakedDescriptorsClosed(t *testing.T) {
 	defer hostRoot.Close()
 	run := func(flags ...string) string {
 		cmd := exec.CommandContext(testCtx(t), binary, append(append([]string{"run", "--rootfs", root}, flags...),
-			"sh", "-c", "ls -a /proc/self/fd/3/ 2>/dev/null")...)
+			"sh", "-c", "ls -a /proc/self/fd/3/ 2>/dev/null; true")...)
 		cmd.ExtraFiles = []*os.File{hostRoot} // fd 3 of the runtime
 		out, err := cmd.Output()
 		if err != nil {
