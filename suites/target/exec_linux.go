@@ -25,6 +25,18 @@ type command struct {
 	PIDFile string              // where the runtime writes the container pid, if it does
 }
 
+// inherit opens o.InheritDir to hand to the runtime as descriptor 3.
+func inherit(o RunOpts) (*os.File, error) {
+	if o.InheritDir == "" {
+		return nil, nil
+	}
+	f, err := os.Open(o.InheritDir)
+	if err != nil {
+		return nil, fmt.Errorf("inherit %s: %w", o.InheritDir, err)
+	}
+	return f, nil
+}
+
 // execute starts c, feeds the hold/inspect protocol and collects the result.
 // Stdout is kept whole and decoded as the probe report; stderr is kept and
 // streamed to o.Log. The runtime is put in its own process group, which is
@@ -48,6 +60,14 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 		}
 	} else {
 		cmd.Stdin = o.Stdin
+	}
+	leak, err := inherit(o)
+	if err != nil {
+		return res, err
+	}
+	if leak != nil {
+		defer leak.Close()
+		cmd.ExtraFiles = []*os.File{leak}
 	}
 	fmt.Fprintf(logw, "target: %q\n", res.Argv)
 	if err := cmd.Start(); err != nil {

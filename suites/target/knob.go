@@ -18,6 +18,9 @@ const (
 	KnobUserNS   Knob = "userns"
 	KnobInspect  Knob = "inspect" // hold the container alive for host-side inspection
 
+	KnobInheritFD    Knob = "inherit-fd"
+	KnobPreserveFDs  Knob = "preserve-fds"
+	KnobWorkdir      Knob = "workdir"
 	KnobCapAdd       Knob = "cap-add"
 	KnobSeccompOff   Knob = "seccomp-unconfined"
 	KnobNewPrivs     Knob = "allow-new-privileges"
@@ -59,6 +62,7 @@ func Needs(o RunOpts) []Knob {
 		on bool
 		k  Knob
 	}{
+		{o.InheritDir != "", KnobInheritFD}, {o.PreserveFDs > 0, KnobPreserveFDs}, {o.Workdir != "", KnobWorkdir},
 		{len(o.CapAdd) > 0, KnobCapAdd}, {o.SeccompUnconfined, KnobSeccompOff},
 		{o.AllowNewPrivileges, KnobNewPrivs}, {o.Unmask, KnobUnmask}, {o.AllowDevices, KnobAllowDevices},
 	} {

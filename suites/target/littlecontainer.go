@@ -29,7 +29,8 @@ func (l *LittleContainer) Name() string { return "little-container" }
 func (l *LittleContainer) Can(k Knob) (bool, string) {
 	switch k {
 	case KnobHostname, KnobChroot, KnobPidsMax, KnobMemory, KnobRootless, KnobUserNS, KnobInspect,
-		KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices:
+		KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices,
+		KnobInheritFD, KnobPreserveFDs, KnobWorkdir:
 		return true, ""
 	}
 	if isShare(k) {
@@ -65,6 +66,12 @@ func (l *LittleContainer) Argv(o RunOpts, pidFile string) []string {
 	}
 	if o.UserNS {
 		a = append(a, "--userns")
+	}
+	if o.PreserveFDs > 0 {
+		a = append(a, "--preserve-fds", strconv.Itoa(o.PreserveFDs))
+	}
+	if o.Workdir != "" {
+		a = append(a, "--workdir", o.Workdir)
 	}
 	for _, c := range o.CapAdd {
 		a = append(a, "--cap-add", c)

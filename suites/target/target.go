@@ -39,6 +39,13 @@ type RunOpts struct {
 	UserNS   bool  // new user namespace, container root mapped to an unprivileged host uid
 	ID       string
 
+	// InheritDir, when set, is opened on the host and handed to the
+	// runtime process as descriptor 3, the way a careless caller leaks one:
+	// the container must not reach it unless PreserveFDs passes it on.
+	InheritDir  string
+	PreserveFDs int    // weakening: pass descriptors 3.. on (runc --preserve-fds)
+	Workdir     string // cwd inside; /proc/self/fd/3 with PreserveFDs reproduces CVE-2024-21626
+
 	// Hardening weakenings (for the security controls); zero keeps the
 	// target's defaults.
 	CapAdd             []string // capability names, or "ALL"
