@@ -57,8 +57,8 @@ func init() {
 }
 
 const (
-	secChildTimeout = 3 * time.Second // per re-exec'd attempt
-	secMaxSetns     = 8               // namespace descriptors tried, at most
+	secChildTimeout = 2 * time.Second // per re-exec'd attempt; all of them fit the 20 s deadline
+	secMaxSetns     = 3               // namespace descriptors tried, at most
 	secNobody       = 65534
 )
 
