@@ -14,11 +14,17 @@ import (
 // Suite registers the nodes every isolation suite shares and returns the
 // artifacts they will hold: process 1 builds the probe and the runtimes
 // once (removed when the suite ends) and hands the paths to every parallel
-// process; after the suite, its matrix cells are emitted under name. Call
+// process (or takes them prebuilt from $LC_ARTIFACTS_DIR); after the
+// suite, its matrix cells are emitted under name. Call
 // it at package level: var art = check.Suite("escape").
 func Suite(name string) *fixtures.Artifacts {
 	art := &fixtures.Artifacts{}
 	SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
+		if dir := os.Getenv(fixtures.PrebuiltEnv); dir != "" {
+			a, err := fixtures.Prebuilt(dir)
+			Expect(err).NotTo(HaveOccurred())
+			return a.Marshal()
+		}
 		a, cleanup, err := fixtures.BuildArtifacts(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(cleanup)
