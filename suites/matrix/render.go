@@ -75,13 +75,16 @@ func (m *Matrix) Markdown(w io.Writer) error {
 // jsonMatrix is the JSON shape: flat cells plus counts, easy to merge.
 type jsonMatrix struct {
 	Targets []string `json:"targets"`
-	Cells   []Cell   `json:"cells"`
-	Counts  Counts   `json:"counts"`
+	// Strict are the targets whose bad cells fail the run ("ours"); the
+	// other columns' bad cells are findings about those runtimes.
+	Strict []string `json:"strict"`
+	Cells  []Cell   `json:"cells"`
+	Counts Counts   `json:"counts"`
 }
 
 // JSON writes the cells and counts.
 func (m *Matrix) JSON(w io.Writer) error {
-	out := jsonMatrix{Targets: m.Targets, Cells: m.Cells(), Counts: m.Counts}
+	out := jsonMatrix{Targets: m.Targets, Strict: StrictTargets(), Cells: m.Cells(), Counts: m.Counts}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
