@@ -39,10 +39,12 @@ verify-vm:
 	scripts/vm-kernel
 	LC_REPORT_DIR=$(abspath $(REPORTS))/vm scripts/verify-vm
 
-## rootfs: a busybox rootfs for interactive use: little-container run --rootfs rootfs sh
-rootfs: rootfs/bin/busybox
-rootfs/bin/busybox:
-	scripts/mkrootfs rootfs
+## rootfs: a rootfs for interactive use: little-container run --rootfs rootfs sh
+## (busybox-static; or UBUNTU_BASE=ubuntu-base-22.04-base-amd64.tar.gz you downloaded)
+UBUNTU_BASE ?=
+rootfs: rootfs/bin/sh
+rootfs/bin/sh:
+	scripts/mkrootfs rootfs $(UBUNTU_BASE)
 
 ## lint: gofmt, go vet and the workflow linter
 lint:
