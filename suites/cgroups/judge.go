@@ -1,0 +1,249 @@
+package cgroups
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/little-container/little-container/probes"
+	"github.com/little-container/little-container/suites/check"
+	"github.com/little-container/little-container/suites/matrix"
+	"github.com/little-container/little-container/suites/target"
+)
+
+// Want is the limit a check demands and how hard its probe pushes. A
+// negative control runs without the limit but is judged against the same
+// Want, so it must FAIL.
+type Want struct {
+	PidsMax int64 // the pids limit demanded
+	ForkMax int   // the bomb's -max
+	Memory  int64 // the memory limit demanded, bytes
+	HogMax  int64 // the hog's -max, bytes
+}
+
+// MemSlack is how far past the limit the hog may report having touched:
+// one 4 MiB step in flight plus rounding. More means memory escaped the
+// limit (swap, or no limit at all).
+const MemSlack = 8 << 20
+
+// KilledExit is the runtime's exit status when the container's process
+// was killed by SIGKILL (128+9), as the OOM killer does.
+const KilledExit = 128 + 9
+
+// JudgePids decides the pids check from the forkbomb report and the host
+// side. v already holds the run's evidence (see check.Judge).
+func JudgePids(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
+	common(v, hs)
+	if rep == nil {
+		return
+	}
+	if a, ok := check.Attempt(v, rep, "fork"); ok {
+		switch {
+		case a.Outcome == probes.Failed && a.Errno == "EAGAIN":
+		case a.Outcome == probes.Failed:
+			v.Problem("fork refused with %s, not the pids limit's EAGAIN: %s", a.Errno, a.Detail)
+		case a.Outcome == probes.Succeeded:
+			v.Leak("no fork was refused: %s children forked (%s)", a.Value, a.Detail)
+		default:
+			v.Problem("fork not tried: %s", a.Detail)
+		}
+	}
+	check.Attempt(v, rep, "threads")
+	check.Attempt(v, rep, "reaped")
+	if hs.Held {
+		check.Attempt(v, rep, "hold")
+	}
+	if p := hs.Pids; p != nil {
+		v.Note("host during the hold: %s", p)
+		if p.Max != w.PidsMax {
+			v.Leak("pids.max of the container's cgroup is %s, not %d", limit(p.Max), w.PidsMax)
+		}
+		if p.Current > w.PidsMax {
+			v.Leak("pids.current %d exceeds the limit %d", p.Current, w.PidsMax)
+		}
+		if p.Events <= 0 {
+			v.Leak("pids.events max is %d: the kernel refused no fork", p.Events)
+		}
+	} else if hs.Held {
+		v.Problem("the host read no pids counters during the hold")
+	}
+	switch fc := hs.HostFork; {
+	case fc == nil && hs.Held:
+		v.Problem("the host's own fork was not tried during the hold")
+	case fc != nil && fc.Err != "":
+		v.Leak("%s", fc.Err)
+	case fc != nil:
+		v.Note("host ran `true` during the hold in %s", fc.Took.Round(100*time.Microsecond))
+	}
+}
+
+// JudgeMemory decides the memory check (hog in a child, probe holding)
+// from the memhog report and the host side.
+func JudgeMemory(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
+	common(v, hs)
+	if rep == nil {
+		return
+	}
+	if a, ok := check.Attempt(v, rep, "hog"); ok {
+		judgeHog(v, a, w)
+	}
+	if hs.Held {
+		check.Attempt(v, rep, "hold")
+	}
+	if m := hs.Mem; m != nil {
+		v.Note("host during the hold: %s", m)
+		judgeMemLimits(v, m, w)
+		if m.OOMKills < 1 {
+			v.Leak("the kernel counted no OOM kill in the container's cgroup (oom_kill=%d)", m.OOMKills)
+		}
+	} else if hs.Held {
+		v.Problem("the host read no memory counters during the hold")
+	}
+}
+
+// InlineVerdict starts the inline check's verdict. A container killed
+// with SIGKILL before printing anything (exit 137, empty stdout) is that
+// check's expected outcome, so the missing report is evidence, not a broken
+// run; any other result starts as check.Judge does.
+func InlineVerdict(res *target.Result) *matrix.Verdict {
+	if !killedSilently(res) {
+		return check.Judge(res)
+	}
+	v := &matrix.Verdict{}
+	v.Note("argv: %s", shortArgv(res.Argv))
+	v.Note("exit: %d", res.ExitCode)
+	if s := strings.TrimSpace(string(res.Stderr)); s != "" {
+		v.Note("stderr: %s", oneLine(s))
+	}
+	return v
+}
+
+func killedSilently(res *target.Result) bool {
+	return res.ExitCode == KilledExit && len(bytes.TrimSpace(res.Stdout)) == 0
+}
+
+// JudgeInline decides the inline memory check, where the hog is the
+// container's only process: under the limit the OOM killer ends the whole
+// container (exit 137, no report at all) and the kernel names the
+// container's memory cgroup; without it the hog reports reaching -max. v
+// comes from InlineVerdict.
+func JudgeInline(v *matrix.Verdict, res *target.Result, hs *HostSide, w Want) {
+	common(v, hs)
+	switch {
+	case killedSilently(res):
+		v.Note("runtime exited %d (128+SIGKILL) with no output: the container's only process was killed", res.ExitCode)
+		if len(hs.KernelOOM) == 0 && hs.OOMSampled < 1 {
+			v.Problem("killed, but no kernel evidence of a memory-cgroup OOM kill in the container (kernel log: %s; sampled oom_kill: %s)",
+				orNone(hs.KmsgErr), limit(hs.OOMSampled))
+		}
+	case res.Report != nil && res.DecodeErr == nil:
+		if a, ok := check.Attempt(v, res.Report, "hog"); ok {
+			judgeHog(v, a, w)
+		}
+		if res.ExitCode != KilledExit {
+			v.Leak("container exited %d, not %d: the OOM killer did not end it", res.ExitCode, KilledExit)
+		}
+	}
+	for _, r := range hs.KernelOOM {
+		v.Note("kernel log: %s", r)
+	}
+	if hs.KmsgErr != "" {
+		v.Note("kernel log unreadable: %s", hs.KmsgErr)
+	}
+	v.Note("oom_kill sampled while the container lived: %s", limit(hs.OOMSampled))
+	if m := hs.MemFirst; m != nil {
+		v.Note("host at first sight of the container's cgroup: %s", m)
+	}
+	if m := hs.Mem; m != nil {
+		v.Note("host at last sight of the container's cgroup: %s", m)
+		judgeMemLimits(v, m, w)
+	} else {
+		v.Note("the container lived too briefly for the host to read its cgroup")
+	}
+}
+
+// judgeHog decides the hog attempt: an OOM kill (SIGKILL) before -max and
+// within the limit plus slack passes; reaching -max is a leak.
+func judgeHog(v *matrix.Verdict, a probes.Attempt, w Want) {
+	touched, err := strconv.ParseInt(a.Value, 10, 64)
+	if err != nil {
+		v.Problem("hog value %q is not a byte count", a.Value)
+		return
+	}
+	switch {
+	case a.Outcome == probes.Succeeded:
+		v.Leak("the hog touched %d bytes, all of its -max: no memory limit stopped it", touched)
+		return
+	case a.Outcome == probes.Failed && strings.Contains(a.Detail, "killed by SIGKILL"):
+	case a.Outcome == probes.Failed:
+		v.Problem("the hog ended without a SIGKILL: %s %s", a.Errno, a.Detail)
+		return
+	default:
+		v.Problem("hog not tried: %s", a.Detail)
+		return
+	}
+	if touched >= w.HogMax {
+		v.Leak("the hog was killed only after touching all %d bytes of its -max", touched)
+	}
+	if touched > w.Memory+MemSlack {
+		v.Leak("the hog touched %d bytes, more than the %d-byte limit plus %d slack: memory escaped the limit", touched, w.Memory, MemSlack)
+	}
+}
+
+// judgeMemLimits checks that the memory limit is the one asked for and
+// that swap cannot extend it.
+func judgeMemLimits(v *matrix.Verdict, m *MemSample, w Want) {
+	name, swapName := "memory.limit_in_bytes", "memory.memsw.limit_in_bytes"
+	if m.V2 {
+		name, swapName = "memory.max", "memory.swap.max"
+	}
+	if m.Limit != w.Memory {
+		v.Leak("%s of the container's cgroup is %s, not %d", name, limit(m.Limit), w.Memory)
+	}
+	switch {
+	case !m.HasSwap:
+		v.Note("%s absent: the kernel has no swap accounting", swapName)
+	case m.V2 && m.Swap != 0:
+		v.Leak("%s is %s, not 0: the container may swap past its limit", swapName, limit(m.Swap))
+	case !m.V2 && m.Swap != w.Memory:
+		v.Leak("%s is %s, not %d: the container may swap past its limit", swapName, limit(m.Swap), w.Memory)
+	}
+}
+
+// common turns the host side's own failures into problems and its
+// leftovers into leaks.
+func common(v *matrix.Verdict, hs *HostSide) {
+	v.Note("cgroup mode: %s; container %s, pid %d", hs.Layout.Mode, hs.ID, hs.ContainerPID)
+	if hs.WaitErr != "" {
+		v.Problem("host never saw the probe hold: %s", hs.WaitErr)
+	}
+	for _, e := range hs.ReadErrs {
+		v.Problem("host-side reading: %s", e)
+	}
+	for _, l := range hs.Leftovers {
+		v.Leak("left behind after the run: %s", l)
+	}
+	if len(hs.Leftovers) == 0 && hs.ContainerPID > 0 {
+		v.Note("after the run: container pid gone, its cgroup directories removed")
+	}
+}
+
+// shortArgv elides the long --fp blob so evidence stays readable.
+func shortArgv(argv []string) string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		if i > 0 && argv[i-1] == "--fp" && len(a) > 16 {
+			a = a[:12] + "…"
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no matching record"
+	}
+	return s
+}

@@ -1,0 +1,43 @@
+package cgroups
+
+import "strings"
+
+// OOMRecords picks the kernel log's "oom-kill:" records of a memory-cgroup
+// OOM (constraint CONSTRAINT_MEMCG) whose oom_memcg, the cgroup whose limit
+// fired, names the container id. msgs are message texts (the part after
+// the ';' of a /dev/kmsg record).
+func OOMRecords(msgs []string, id string) []string {
+	var out []string
+	for _, m := range msgs {
+		if !strings.HasPrefix(m, "oom-kill:") || !strings.Contains(m, "constraint=CONSTRAINT_MEMCG") {
+			continue
+		}
+		if memcg, ok := kmsgField(m, "oom_memcg"); ok && id != "" && strings.Contains(memcg, id) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// kmsgField returns the value of key in a "k=v,k=v" record.
+func kmsgField(rec, key string) (string, bool) {
+	rec = strings.TrimPrefix(rec, "oom-kill:")
+	for _, kv := range strings.Split(rec, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// kmsgMessage returns the message of one /dev/kmsg record
+// ("prio,seq,ts,flags;message\n continuation..."), without continuation
+// lines.
+func kmsgMessage(rec string) string {
+	_, msg, ok := strings.Cut(rec, ";")
+	if !ok {
+		return ""
+	}
+	msg, _, _ = strings.Cut(msg, "\n")
+	return msg
+}

@@ -1,0 +1,35 @@
+package cgroups
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestOOMRecords(t *testing.T) {
+	mine := "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/p/little-container/lc-p1-ab,task_memcg=/p/little-container/lc-p1-ab,task=probe,pid=9,uid=0"
+	msgs := []string{
+		"Memory cgroup out of memory: Killed process 9 (probe)",
+		mine,
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/other,task_memcg=/p/little-container/lc-p1-ab,task=probe,pid=9,uid=0",
+		"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),oom_memcg=/p/little-container/lc-p1-ab,task=probe,pid=9,uid=0",
+		"oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/p/little-container/lc-p1-cd,task=probe,pid=10,uid=0",
+	}
+	if got := OOMRecords(msgs, "lc-p1-ab"); !reflect.DeepEqual(got, []string{mine}) {
+		t.Fatalf("OOMRecords = %q", got)
+	}
+	if got := OOMRecords(msgs, ""); got != nil {
+		t.Fatalf("OOMRecords without an id = %q", got)
+	}
+}
+
+func TestKmsgMessage(t *testing.T) {
+	for rec, want := range map[string]string{
+		"6,1234,5678,-;oom-kill:constraint=X\n":                 "oom-kill:constraint=X",
+		"4,1,2,c;first line\n SUBSYSTEM=memory\n DEVICE=+x:y\n": "first line",
+		"no separator": "",
+	} {
+		if got := kmsgMessage(rec); got != want {
+			t.Errorf("kmsgMessage(%q) = %q, want %q", rec, got, want)
+		}
+	}
+}
