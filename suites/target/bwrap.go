@@ -12,9 +12,12 @@ import (
 // Bwrap runs probes under bubblewrap: `bwrap --unshare-all --die-with-parent
 // --bind ROOTFS / --proc /proc --dev /dev --hostname H -- ARGS`. bwrap has
 // no cgroup support, so limits cannot be expressed; it always makes a
-// mount namespace and always sets no_new_privs; as root it drops every
-// capability unless told --cap-add; it installs no seccomp filter unless
-// given one, and masks no /proc paths.
+// mount namespace and always sets no_new_privs; it installs no seccomp
+// filter unless given one, and masks no /proc paths. Run as root it keeps
+// the full capability set; --unshare-all then also makes a user namespace
+// mapping 0 to 0, whose capabilities do not reach host-owned objects.
+// Adding capabilities (a control's weakening) therefore leaves the user
+// namespace out, so that they are the host's own.
 type Bwrap struct {
 	Bin string
 	// RootlessUID/GID is the host user rootless runs use (default 65534).
@@ -33,8 +36,10 @@ var bwrapUnshare = []struct{ ns, flag string }{
 // Can implements Target.
 func (b *Bwrap) Can(k Knob) (bool, string) {
 	switch k {
-	case KnobHostname, KnobInspect, KnobRootless, KnobCapAdd:
+	case KnobHostname, KnobInspect, KnobRootless, KnobCapAdd, KnobInheritFD, KnobWorkdir:
 		return true, ""
+	case KnobPreserveFDs:
+		return false, "bwrap has no option to pass descriptors on by number"
 	case KnobSeccompOff:
 		return true, "bwrap installs no seccomp filter unless given --seccomp: the default is already unconfined"
 	case KnobUnmask:
@@ -61,11 +66,12 @@ func (b *Bwrap) Can(k Knob) (bool, string) {
 // Argv is bwrap's command line for o (binary first), pure for tests.
 func (b *Bwrap) Argv(o RunOpts) []string {
 	a := []string{b.Bin}
-	if len(o.Share) == 0 && !o.Rootless {
+	hostCaps := len(o.CapAdd) > 0
+	if len(o.Share) == 0 && !o.Rootless && !hostCaps {
 		a = append(a, "--unshare-all")
 	} else {
 		for _, u := range bwrapUnshare {
-			if slices.Contains(o.Share, u.ns) || (u.ns == "user" && o.Rootless) {
+			if slices.Contains(o.Share, u.ns) || (u.ns == "user" && (o.Rootless || hostCaps)) {
 				continue
 			}
 			a = append(a, u.flag)
@@ -78,6 +84,9 @@ func (b *Bwrap) Argv(o RunOpts) []string {
 	a = append(a, "--die-with-parent", "--bind", o.Rootfs, "/", "--proc", "/proc", "--dev", "/dev")
 	if o.Hostname != "" {
 		a = append(a, "--hostname", o.Hostname)
+	}
+	if o.Workdir != "" {
+		a = append(a, "--chdir", o.Workdir)
 	}
 	for _, c := range o.CapAdd {
 		a = append(a, "--cap-add", bwrapCap(c))

@@ -87,9 +87,11 @@ func (c *Command) Can(k Knob) (bool, string) {
 		return true, ""
 	}
 	switch k {
-	case KnobInspect:
-		return true, "" // the container is found as the runtime's deepest descendant
-	case KnobChroot, KnobUserNS, KnobRootless, KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices:
+	case KnobInspect, KnobInheritFD:
+		// the container is found as the runtime's deepest descendant; the
+		// leaked descriptor is the harness's, handed to any runtime.
+		return true, ""
+	case KnobChroot, KnobUserNS, KnobRootless, KnobPreserveFDs, KnobWorkdir, KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices:
 		return false, "a command template has no placeholder for " + string(k)
 	}
 	if isShare(k) {

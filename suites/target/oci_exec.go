@@ -52,7 +52,8 @@ func (r *OCI) Name() string { return r.Runtime }
 func (r *OCI) Can(k Knob) (bool, string) {
 	switch k {
 	case KnobHostname, KnobPidsMax, KnobMemory, KnobUserNS, KnobInspect, KnobRootless,
-		KnobCapAdd, KnobNewPrivs, KnobUnmask, KnobAllowDevices:
+		KnobCapAdd, KnobNewPrivs, KnobUnmask, KnobAllowDevices,
+		KnobInheritFD, KnobPreserveFDs, KnobWorkdir:
 		return true, ""
 	case KnobSeccompOff:
 		return true, "the bundle carries no seccomp profile: the default is already unconfined"
@@ -106,6 +107,9 @@ func (r *OCI) Spec(o RunOpts) (*specs.Spec, error) {
 			s.Linux.GIDMappings[i].HostID = gid
 		}
 	}
+	if o.Workdir != "" {
+		s.Process.Cwd = o.Workdir
+	}
 	if o.AllowDevices && s.Linux.Resources != nil && s.Linux.Resources.Devices != nil {
 		s.Linux.Resources.Devices = []specs.LinuxDeviceCgroup{{Allow: true, Access: "rwm"}}
 	}
@@ -130,6 +134,9 @@ func (r *OCI) Argv(o RunOpts, bundle, pidFile, stateRoot string) []string {
 		a = append(a, r.RootlessFlag)
 	}
 	a = append(a, "run", "--bundle", bundle)
+	if o.PreserveFDs > 0 {
+		a = append(a, "--preserve-fds", strconv.Itoa(o.PreserveFDs))
+	}
 	if pidFile != "" {
 		a = append(a, "--pid-file", pidFile)
 	}

@@ -17,6 +17,10 @@ func TestOCIArgv(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("runc Argv = %q, want %q", got, want)
 	}
+	if got := r.Argv(RunOpts{ID: "lc-1", PreserveFDs: 1}, "/b", "", ""); !reflect.DeepEqual(got,
+		[]string{"/usr/sbin/runc", "run", "--bundle", "/b", "--preserve-fds", "1", "lc-1"}) {
+		t.Errorf("preserve-fds Argv = %q", got)
+	}
 	o.Rootless = true
 	got = r.Argv(o, "/b", "/p", "/s")
 	want = []string{"/usr/sbin/runc", "--root", "/s", "--rootless=true", "run", "--bundle", "/b", "--pid-file", "/p", "lc-1"}
@@ -38,7 +42,7 @@ func TestOCIArgv(t *testing.T) {
 func TestOCISpec(t *testing.T) {
 	r := NewRunc("runc")
 	s, err := r.Spec(RunOpts{Rootfs: "/r", Args: []string{"/probe"}, ID: "lc-x", Hostname: "h", Share: []string{"net"},
-		PidsMax: 16, CapAdd: []string{"SYS_ADMIN"}, AllowNewPrivileges: true, Unmask: true, AllowDevices: true})
+		PidsMax: 16, Workdir: "/proc/self/fd/3", CapAdd: []string{"SYS_ADMIN"}, AllowNewPrivileges: true, Unmask: true, AllowDevices: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,6 +59,9 @@ func TestOCISpec(t *testing.T) {
 	}
 	if s.Process.NoNewPrivileges || len(s.Linux.MaskedPaths) != 0 || !s.Linux.Resources.Devices[0].Allow {
 		t.Errorf("weakenings not applied: nnp %v masked %v devices %v", s.Process.NoNewPrivileges, s.Linux.MaskedPaths, s.Linux.Resources.Devices)
+	}
+	if s.Process.Cwd != "/proc/self/fd/3" {
+		t.Errorf("cwd = %q", s.Process.Cwd)
 	}
 	if s.Linux.Seccomp != nil {
 		t.Error("bundle carries a seccomp profile")

@@ -23,8 +23,10 @@ func (s *Seed) Name() string { return "seed" }
 // Can implements Target.
 func (s *Seed) Can(k Knob) (bool, string) {
 	switch k {
-	case KnobHostname, KnobInspect:
+	case KnobHostname, KnobInspect, KnobInheritFD:
 		return true, ""
+	case KnobPreserveFDs, KnobWorkdir:
+		return false, "the seed has no option for it"
 	case KnobChroot:
 		return true, "the seed always chroots"
 	case KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices:
