@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,19 +45,6 @@ func leftovers(hs *HostSide) []string {
 			out = append(out, fmt.Sprintf("cgroup %s still exists (procs: %s)", d, oneLine(string(procs))))
 		}
 	}
-	return out
-}
-
-// containerDirs are hs's cgroup directories that name the container,
-// without duplicates (v2 has one directory for every controller).
-func containerDirs(hs *HostSide) []string {
-	var out []string
-	for _, d := range hs.Dirs {
-		if ownsID(d, hs.ID) && !slices.Contains(out, d) {
-			out = append(out, d)
-		}
-	}
-	slices.Sort(out)
 	return out
 }
 

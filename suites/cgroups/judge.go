@@ -224,8 +224,14 @@ func common(v *matrix.Verdict, hs *HostSide) {
 	for _, l := range hs.Leftovers {
 		v.Leak("left behind after the run: %s", l)
 	}
-	if len(hs.Leftovers) == 0 && hs.ContainerPID > 0 {
-		v.Note("after the run: container pid gone, its cgroup directories removed")
+	own := containerDirs(hs)
+	switch {
+	case len(hs.Dirs) > 0 && len(own) == 0:
+		v.Note("the container has no cgroup of its own: it ran in %v", hs.Dirs)
+	case len(hs.Leftovers) == 0 && len(own) > 0:
+		v.Note("after the run: container pid %d gone, its cgroup directories removed (%s)", hs.ContainerPID, strings.Join(own, ", "))
+	case len(hs.Leftovers) == 0 && hs.ContainerPID > 0:
+		v.Note("after the run: container pid %d gone", hs.ContainerPID)
 	}
 }
 

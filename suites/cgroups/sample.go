@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -136,3 +137,20 @@ func oneLine(s string) string {
 	}
 	return s
 }
+
+// containerDirs are hs's cgroup directories that name the container,
+// without duplicates (v2 has one directory for every controller).
+func containerDirs(hs *HostSide) []string {
+	var out []string
+	for _, d := range hs.Dirs {
+		if ownsID(d, hs.ID) && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ownsID says whether cgroup directory dir belongs to the container: its
+// path names the container id. Cleanup touches no other directory.
+func ownsID(dir, id string) bool { return id != "" && strings.Contains(dir, id) }

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	rtcg "github.com/little-container/little-container/runtime/cgroups"
 )
@@ -78,7 +77,3 @@ func readStartTime(pid int) (uint64, error) {
 	}
 	return ParseStartTime(string(b))
 }
-
-// ownsID says whether cgroup directory dir belongs to the container: its
-// path names the container id. Cleanup touches no other directory.
-func ownsID(dir, id string) bool { return id != "" && strings.Contains(dir, id) }
