@@ -208,8 +208,23 @@ func (r *OCI) Run(ctx context.Context, o RunOpts) (res *Result, err error) {
 	if r.Wrap != nil {
 		c.Cred = nil // the wrapper starts as root and drops to the user itself
 	}
-	return execute(ctx, c, o)
+	res, err = execute(ctx, c, o)
+	if err == nil && res.DecodeErr != nil && Refused(res.Stderr) {
+		// The runtime would not start this weakened configuration at all,
+		// so the weakening cannot be expressed: the check skips, saying so.
+		return res, fmt.Errorf("%w: %s refused the configuration: %s", ErrUnsupported, r.Runtime, refusal)
+	}
+	return res, err
 }
+
+// refusal is what a runtime patched for CVE-2024-21626 (runc >= 1.1.12 and
+// Debian's 1.1.5 backport) says when the working directory is outside the
+// container's root, instead of starting it.
+const refusal = "possible container breakout detected"
+
+// Refused says whether a runtime's stderr shows it refused to start a
+// container it judged to be breaking out.
+func Refused(stderr []byte) bool { return strings.Contains(string(stderr), refusal) }
 
 // hostArgv is the command line that runs argv on the host. With a wrapper
 // (which needs root for its mount namespace) a rootless run drops to its

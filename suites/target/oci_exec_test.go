@@ -91,3 +91,10 @@ func TestOCICan(t *testing.T) {
 		}
 	}
 }
+
+func TestRefused(t *testing.T) {
+	msg := `level=error msg="runc run failed: unable to start container process: current working directory is outside of container mount namespace root -- possible container breakout detected"`
+	if !Refused([]byte(msg)) || Refused([]byte("exec failed: no such file")) {
+		t.Error("Refused misjudges runc's CVE-2024-21626 refusal")
+	}
+}
