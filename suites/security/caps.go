@@ -67,7 +67,9 @@ func judgeCaps(v *matrix.Verdict, rep *probes.Report) {
 			v.Leak("ambient capabilities not cleared: %s", a.Value)
 		}
 	}
-	v.Note("defence: the runtime drops every capability outside the default set from the bounding set and clears the ambient set")
+	if len(v.Leaks) == 0 {
+		v.Note("defence: every capability outside the default set is dropped from the bounding set and the ambient set is cleared")
+	}
 }
 
 func judgeNoNewPrivs(v *matrix.Verdict, caps, sec *probes.Report) {

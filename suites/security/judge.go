@@ -65,10 +65,14 @@ func Judge(v *matrix.Verdict, technique string, r Reports, control bool, h Host)
 	case HostProc:
 		check.NotReached(v, r.Security, "kill-sentinel", "host sentinel process", []string{"ESRCH"}, []string{"EPERM"})
 		check.NotReached(v, r.Security, "pidfd-open-sentinel", "host sentinel process", []string{"ESRCH"}, []string{"EPERM"})
-		v.Note("defence: pid namespace (ESRCH: the host pid does not exist inside)")
+		if len(v.Leaks) == 0 {
+			v.Note("kill(pid, 0) and pidfd_open stopped (ESRCH): pid namespace, the host pid does not exist inside")
+		}
 	case Abstract:
 		check.NotReached(v, r.Security, "abstract-socket", "host abstract unix socket", []string{"ECONNREFUSED"}, nil)
-		v.Note("defence: network namespace (ECONNREFUSED: no such abstract name in the container's namespace)")
+		if len(v.Leaks) == 0 {
+			v.Note("connect to the host's abstract name stopped (ECONNREFUSED): network namespace, the name does not exist in the container's")
+		}
 		if !control {
 			extra(v, r.Security, "runtime-sockets", "a runtime API socket reachable")
 		}

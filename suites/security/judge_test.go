@@ -165,3 +165,28 @@ func TestJudgeSetns(t *testing.T) {
 		}
 	}
 }
+
+func TestJudgeNoNewPrivs(t *testing.T) {
+	nnp := func(v string) *probes.Report {
+		return report(probes.Attempt{Name: "no-new-privs", Outcome: probes.Succeeded, Value: v})
+	}
+	gain := func(euid string, out probes.Outcome) *probes.Report {
+		return report(probes.Attempt{Name: "setuid-gain", Outcome: out, Value: "65534/" + euid})
+	}
+	for _, tc := range []struct {
+		name      string
+		caps, sec *probes.Report
+		want      matrix.Status
+	}{
+		{"set, not gained", nnp("1"), gain("65534", probes.Failed), matrix.Pass},
+		{"unset, gained", nnp("0"), gain("0", probes.Succeeded), matrix.Fail},
+		{"set, gained anyway", nnp("1"), gain("0", probes.Succeeded), matrix.Fail},
+		{"set, helper not tried", nnp("1"), report(probes.Attempt{Name: "setuid-gain", Outcome: probes.Unsupported, Detail: "no helper"}), matrix.Skipped},
+	} {
+		v := &matrix.Verdict{}
+		Judge(v, NoNewPrivs, Reports{Caps: tc.caps, Security: tc.sec}, false, Host{})
+		if got := v.Status(); got != tc.want {
+			t.Errorf("%s: status %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
