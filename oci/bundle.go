@@ -13,6 +13,7 @@ import (
 	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/little-container/little-container/runtime"
 	"github.com/little-container/little-container/runtime/capability"
@@ -41,6 +42,7 @@ type Options struct {
 	// Weakenings, as little-container's flags.
 	AllowNewPrivileges bool
 	Unmasked           bool
+	SeccompUnconfined  bool
 }
 
 // specVersion is the config version written: the newest that crun 1.8
@@ -110,11 +112,47 @@ func Spec(o Options) *specs.Spec {
 		m := o.Memory
 		s.Linux.Resources.Memory = &specs.LinuxMemory{Limit: &m, Swap: &m}
 	}
+	if !o.SeccompUnconfined {
+		s.Linux.Seccomp = seccomp()
+	}
 	if !o.Unmasked {
 		s.Linux.MaskedPaths = slices.Clone(runtime.MaskedPaths)
 		s.Linux.ReadonlyPaths = slices.Clone(runtime.ReadonlyPaths)
 	}
 	return s
+}
+
+// seccomp is little-container's default filter in the spec's terms, so
+// runc and crun are graded with the same system call policy as ours.
+func seccomp() *specs.LinuxSeccomp {
+	eperm, enosys := uint(runtime.SeccompErrno), uint(unix.ENOSYS)
+	names := func(cs []runtime.Syscall) []string {
+		var n []string
+		for _, c := range cs {
+			n = append(n, c.Name)
+		}
+		return n
+	}
+	sc := &specs.LinuxSeccomp{
+		DefaultAction: specs.ActAllow,
+		Architectures: []specs.Arch{specs.ArchX86_64},
+		Syscalls: []specs.LinuxSyscall{
+			{Names: names(runtime.DeniedSyscalls), Action: specs.ActErrno, ErrnoRet: &eperm},
+			{Names: names(runtime.NoSysSyscalls), Action: specs.ActErrno, ErrnoRet: &enosys},
+		},
+	}
+	// "Any of these flags set" is one rule per flag: a rule's arguments
+	// are ANDed, separate rules ORed.
+	for bit := uint64(1); bit != 0; bit <<= 1 {
+		if runtime.NamespaceFlags&bit == 0 {
+			continue
+		}
+		sc.Syscalls = append(sc.Syscalls, specs.LinuxSyscall{
+			Names: names(runtime.FlagFilteredSyscalls), Action: specs.ActErrno, ErrnoRet: &eperm,
+			Args: []specs.LinuxSeccompArg{{Index: 0, Value: bit, ValueTwo: bit, Op: specs.OpMaskedEqual}},
+		})
+	}
+	return sc
 }
 
 func mounts(o Options) []specs.Mount {

@@ -31,13 +31,22 @@ func TestSpecDefaults(t *testing.T) {
 	if !s.Process.NoNewPrivileges || len(s.Linux.MaskedPaths) == 0 || slices.Contains(s.Process.Capabilities.Bounding, "CAP_SYS_ADMIN") {
 		t.Errorf("hardening missing: nnp=%v masked=%v caps=%v", s.Process.NoNewPrivileges, s.Linux.MaskedPaths, s.Process.Capabilities.Bounding)
 	}
+	if s.Linux.Seccomp == nil || s.Linux.Seccomp.DefaultAction != specs.ActAllow || !slices.Contains(s.Linux.Seccomp.Syscalls[0].Names, "keyctl") {
+		t.Errorf("seccomp %+v: want little-container's deny list", s.Linux.Seccomp)
+	}
+	if n := len(s.Linux.Seccomp.Syscalls); n != 2+3 {
+		t.Errorf("%d seccomp rules, want deny, nosys and one per namespace flag", n)
+	}
 	if s.Process.Env[0] != "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" {
 		t.Errorf("env %v", s.Process.Env)
 	}
 }
 
 func TestSpecWeakenings(t *testing.T) {
-	s := Spec(Options{Rootfs: "/r", Args: []string{"x"}, Share: []string{"net", "pid"}, Rootless: true, Unmasked: true, AllowNewPrivileges: true})
+	s := Spec(Options{Rootfs: "/r", Args: []string{"x"}, Share: []string{"net", "pid"}, Rootless: true, Unmasked: true, AllowNewPrivileges: true, SeccompUnconfined: true})
+	if s.Linux.Seccomp != nil {
+		t.Error("SeccompUnconfined still writes a filter")
+	}
 	got := nsTypes(s)
 	if slices.Contains(got, specs.NetworkNamespace) || slices.Contains(got, specs.PIDNamespace) {
 		t.Errorf("shared namespaces still created: %v", got)

@@ -12,30 +12,43 @@ import (
 // with bad pointers: an allowed call then fails with EFAULT or EBADF.
 const SeccompErrno = unix.EPERM
 
-// deniedSyscalls are refused outright by the default filter.
-var deniedSyscalls = []uintptr{
-	unix.SYS_KEYCTL, unix.SYS_ADD_KEY, unix.SYS_REQUEST_KEY,
-	unix.SYS_KEXEC_LOAD, unix.SYS_KEXEC_FILE_LOAD,
-	unix.SYS_INIT_MODULE, unix.SYS_FINIT_MODULE, unix.SYS_DELETE_MODULE,
-	unix.SYS_OPEN_BY_HANDLE_AT, unix.SYS_BPF, unix.SYS_PERF_EVENT_OPEN,
-	unix.SYS_MOUNT, unix.SYS_UMOUNT2, unix.SYS_PIVOT_ROOT, unix.SYS_MOUNT_SETATTR,
-	unix.SYS_FSOPEN, unix.SYS_FSCONFIG, unix.SYS_FSMOUNT, unix.SYS_FSPICK,
-	unix.SYS_MOVE_MOUNT, unix.SYS_OPEN_TREE,
-	unix.SYS_SETNS, unix.SYS_SWAPON, unix.SYS_SWAPOFF, unix.SYS_REBOOT,
-	unix.SYS_ACCT, unix.SYS_SETTIMEOFDAY, unix.SYS_CLOCK_SETTIME, unix.SYS_CLOCK_ADJTIME,
-	unix.SYS_SYSLOG, unix.SYS_USERFAULTFD, unix.SYS_LOOKUP_DCOOKIE,
-	unix.SYS_QUOTACTL, unix.SYS_NFSSERVCTL, unix.SYS_USELIB, unix.SYS_PERSONALITY,
-	unix.SYS_PROCESS_VM_READV, unix.SYS_PROCESS_VM_WRITEV, unix.SYS_PTRACE,
-	unix.SYS_IOPL, unix.SYS_IOPERM,
+// Syscall names a system call for the filter and for OCI bundles, which
+// name calls rather than number them.
+type Syscall struct {
+	Name string
+	Nr   uintptr
 }
 
-// nsFlags are the namespace kinds a container may not create: a new user
-// namespace would give it a full capability set again, a new mount
-// namespace a place to mount.
-const nsFlags = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP
+// DeniedSyscalls are refused outright by the default filter.
+var DeniedSyscalls = []Syscall{
+	{"keyctl", unix.SYS_KEYCTL}, {"add_key", unix.SYS_ADD_KEY}, {"request_key", unix.SYS_REQUEST_KEY},
+	{"kexec_load", unix.SYS_KEXEC_LOAD}, {"kexec_file_load", unix.SYS_KEXEC_FILE_LOAD},
+	{"init_module", unix.SYS_INIT_MODULE}, {"finit_module", unix.SYS_FINIT_MODULE}, {"delete_module", unix.SYS_DELETE_MODULE},
+	{"open_by_handle_at", unix.SYS_OPEN_BY_HANDLE_AT}, {"bpf", unix.SYS_BPF}, {"perf_event_open", unix.SYS_PERF_EVENT_OPEN},
+	{"mount", unix.SYS_MOUNT}, {"umount2", unix.SYS_UMOUNT2}, {"pivot_root", unix.SYS_PIVOT_ROOT}, {"mount_setattr", unix.SYS_MOUNT_SETATTR},
+	{"fsopen", unix.SYS_FSOPEN}, {"fsconfig", unix.SYS_FSCONFIG}, {"fsmount", unix.SYS_FSMOUNT}, {"fspick", unix.SYS_FSPICK},
+	{"move_mount", unix.SYS_MOVE_MOUNT}, {"open_tree", unix.SYS_OPEN_TREE},
+	{"setns", unix.SYS_SETNS}, {"swapon", unix.SYS_SWAPON}, {"swapoff", unix.SYS_SWAPOFF}, {"reboot", unix.SYS_REBOOT},
+	{"acct", unix.SYS_ACCT}, {"settimeofday", unix.SYS_SETTIMEOFDAY}, {"clock_settime", unix.SYS_CLOCK_SETTIME},
+	{"clock_adjtime", unix.SYS_CLOCK_ADJTIME}, {"syslog", unix.SYS_SYSLOG}, {"userfaultfd", unix.SYS_USERFAULTFD},
+	{"lookup_dcookie", unix.SYS_LOOKUP_DCOOKIE}, {"quotactl", unix.SYS_QUOTACTL}, {"nfsservctl", unix.SYS_NFSSERVCTL},
+	{"uselib", unix.SYS_USELIB}, {"personality", unix.SYS_PERSONALITY},
+	{"process_vm_readv", unix.SYS_PROCESS_VM_READV}, {"process_vm_writev", unix.SYS_PROCESS_VM_WRITEV},
+	{"ptrace", unix.SYS_PTRACE}, {"iopl", unix.SYS_IOPL}, {"ioperm", unix.SYS_IOPERM},
+}
 
-// flagFiltered are denied only when their first argument has nsFlags set.
-var flagFiltered = []uintptr{unix.SYS_UNSHARE, unix.SYS_CLONE}
+// NamespaceFlags are the namespace kinds a container may not create: a
+// new user namespace would give it a full capability set again, a new mount
+// namespace a place to mount.
+const NamespaceFlags = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP
+
+// FlagFilteredSyscalls are denied only when their first argument (the
+// clone flags) has any of NamespaceFlags set.
+var FlagFilteredSyscalls = []Syscall{{"unshare", unix.SYS_UNSHARE}, {"clone", unix.SYS_CLONE}}
+
+// NoSysSyscalls answer ENOSYS: clone3 keeps its flags behind a pointer the
+// filter cannot read, and libc falls back to clone when it is missing.
+var NoSysSyscalls = []Syscall{{"clone3", unix.SYS_CLONE3}}
 
 // seccomp_data offsets.
 const (
@@ -75,15 +88,17 @@ func buildFilter(arch uint32) []unix.SockFilter {
 		jump(jge, x32, 0, 1),
 		stmt(ret, deny),
 	}
-	for _, nr := range deniedSyscalls {
-		p = append(p, jump(jeq, uint32(nr), 0, 1), stmt(ret, deny))
+	for _, c := range DeniedSyscalls {
+		p = append(p, jump(jeq, uint32(c.Nr), 0, 1), stmt(ret, deny))
 	}
-	p = append(p, jump(jeq, uint32(unix.SYS_CLONE3), 0, 1), stmt(ret, nosys))
-	for _, nr := range flagFiltered {
+	for _, c := range NoSysSyscalls {
+		p = append(p, jump(jeq, uint32(c.Nr), 0, 1), stmt(ret, nosys))
+	}
+	for _, c := range FlagFilteredSyscalls {
 		p = append(p,
-			jump(jeq, uint32(nr), 0, 4),
+			jump(jeq, uint32(c.Nr), 0, 4),
 			stmt(ld, offArg0),
-			jump(jset, nsFlags, 0, 1),
+			jump(jset, NamespaceFlags, 0, 1),
 			stmt(ret, deny),
 			stmt(ret, allow),
 		)
