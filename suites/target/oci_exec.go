@@ -39,6 +39,9 @@ type OCI struct {
 	RootlessFlag string
 	// RootlessUID/GID is the host user rootless runs use (default 65534).
 	RootlessUID, RootlessGID uint32
+	// HostBounding, when non-zero, replaces the bounding set read from
+	// /proc/self/status (tests).
+	HostBounding capability.Set
 	// CgroupParent prefixes each container's cgroupsPath, e.g. "/lc" gives
 	// "/lc/<id>"; empty puts it at "/<id>" of every hierarchy, which
 	// delete removes entirely.
@@ -56,7 +59,7 @@ func (r *OCI) Can(k Knob) (bool, string) {
 		KnobInheritFD, KnobPreserveFDs, KnobWorkdir:
 		return true, ""
 	case KnobSeccompOff:
-		return true, "the bundle carries no seccomp profile: the default is already unconfined"
+		return true, "" // the bundle then carries no seccomp profile
 	case KnobChroot:
 		return false, r.Runtime + " has no plain chroot mode (--no-pivot moves the rootfs over / first)"
 	case ShareKnob("mnt"):
@@ -75,7 +78,7 @@ func (r *OCI) Options(o RunOpts) (oci.Options, error) {
 	opts := oci.Options{
 		Rootfs: o.Rootfs, Args: o.Args, Hostname: o.Hostname, Share: o.Share,
 		PidsMax: o.PidsMax, Memory: o.Memory, UserNS: o.UserNS && !o.Rootless, Rootless: o.Rootless,
-		AllowNewPrivileges: o.AllowNewPrivileges, Unmasked: o.Unmask,
+		AllowNewPrivileges: o.AllowNewPrivileges, Unmasked: o.Unmask, SeccompUnconfined: o.SeccompUnconfined,
 	}
 	if !o.Rootless {
 		opts.CgroupsPath = strings.TrimSuffix(r.CgroupParent, "/") + "/" + o.ID
@@ -85,6 +88,9 @@ func (r *OCI) Options(o RunOpts) (oci.Options, error) {
 		if err != nil {
 			return opts, fmt.Errorf("cap-add: %w", err)
 		}
+		// No runtime can grant what the host's bounding set lacks (runc and
+		// crun fail capset with EPERM): "ALL" means all the host has.
+		set &= r.bounding()
 		opts.Capabilities = &set
 	}
 	return opts, nil
@@ -114,6 +120,33 @@ func (r *OCI) Spec(o RunOpts) (*specs.Spec, error) {
 		s.Linux.Resources.Devices = []specs.LinuxDeviceCgroup{{Allow: true, Access: "rwm"}}
 	}
 	return s, nil
+}
+
+// bounding is the capability bounding set runs are made with: the
+// HostBounding field, else this process's own.
+func (r *OCI) bounding() capability.Set {
+	if r.HostBounding != 0 {
+		return r.HostBounding
+	}
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return capability.All()
+	}
+	if set, ok := ParseCapBnd(string(b)); ok {
+		return set
+	}
+	return capability.All()
+}
+
+// ParseCapBnd reads the CapBnd line of /proc/<pid>/status text.
+func ParseCapBnd(status string) (capability.Set, bool) {
+	for _, line := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(line, "CapBnd:"); ok {
+			set, err := capability.ParseMask(v)
+			return set, err == nil
+		}
+	}
+	return 0, false
 }
 
 func (r *OCI) rootlessIDs() (uint32, uint32) {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/little-container/little-container/runtime/capability"
 )
 
 func TestOCIArgv(t *testing.T) {
@@ -41,6 +43,7 @@ func TestOCIArgv(t *testing.T) {
 
 func TestOCISpec(t *testing.T) {
 	r := NewRunc("runc")
+	r.HostBounding = capability.All()
 	s, err := r.Spec(RunOpts{Rootfs: "/r", Args: []string{"/probe"}, ID: "lc-x", Hostname: "h", Share: []string{"net"},
 		PidsMax: 16, Workdir: "/proc/self/fd/3", CapAdd: []string{"SYS_ADMIN"}, AllowNewPrivileges: true, Unmask: true, AllowDevices: true})
 	if err != nil {
@@ -63,8 +66,11 @@ func TestOCISpec(t *testing.T) {
 	if s.Process.Cwd != "/proc/self/fd/3" {
 		t.Errorf("cwd = %q", s.Process.Cwd)
 	}
-	if s.Linux.Seccomp != nil {
-		t.Error("bundle carries a seccomp profile")
+	if s.Linux.Seccomp == nil {
+		t.Error("default bundle carries no seccomp profile")
+	}
+	if s, _ := r.Spec(RunOpts{Rootfs: "/r", ID: "z", SeccompUnconfined: true}); s.Linux.Seccomp != nil {
+		t.Error("--seccomp unconfined bundle carries a seccomp profile")
 	}
 
 	s, err = r.Spec(RunOpts{Rootfs: "/r", Args: []string{"/probe"}, ID: "lc-y", Rootless: true})
@@ -89,6 +95,22 @@ func TestOCICan(t *testing.T) {
 		if ok, why := r.Can(k); ok != want || (!ok && why == "") {
 			t.Errorf("Can(%s) = %v %q, want %v (with a reason when false)", k, ok, why, want)
 		}
+	}
+}
+
+func TestCapAddAllIsTheHostsBoundingSet(t *testing.T) {
+	set, ok := ParseCapBnd("Name:\tx\nCapInh:\t0000000000000000\nCapBnd:\t000001fffeffffff\n")
+	if !ok || set.Has(24) || !set.Has(21) {
+		t.Fatalf("ParseCapBnd = %x, %v", uint64(set), ok)
+	}
+	r := NewRunc("runc")
+	r.HostBounding = set
+	s, err := r.Spec(RunOpts{Rootfs: "/r", ID: "x", CapAdd: []string{"ALL"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(s.Process.Capabilities.Bounding, "CAP_SYS_RESOURCE") || !slices.Contains(s.Process.Capabilities.Bounding, "CAP_SYS_ADMIN") {
+		t.Errorf("ALL = %v; want the host's bounding set", s.Process.Capabilities.Bounding)
 	}
 }
 
