@@ -8,7 +8,7 @@ package probes
 //	cap-prm       CapPrm  capability names, lowest bit first ("" = none),
 //	cap-inh       CapInh  e.g. "CAP_CHOWN,CAP_KILL"; Detail = the mask and
 //	cap-bnd       CapBnd  the count. Names come from an explicit table
-//	cap-amb       CapAmb  (CapName); bits past it read "CAP_<n>".
+//	cap-amb       CapAmb  (runtime/capability); bits past it read "CAP_<n>".
 //	no-new-privs  prctl(PR_GET_NO_NEW_PRIVS). Value "0" | "1".
 //	seccomp-mode  Seccomp: line. Value "0" (off) | "1" (strict) | "2"
 //	              (filter); Detail carries Seccomp_filters.
@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/capability"
 )
 
 func init() {
@@ -71,12 +73,12 @@ func recordStatus(r *Report, st map[string]string) {
 			r.Record(s.attempt, fmt.Errorf("/proc/self/status has no %s line", s.key), "")
 			continue
 		}
-		mask, err := ParseCapMask(raw)
+		mask, err := capability.ParseMask(raw)
 		if err != nil {
 			r.Record(s.attempt, err, "")
 			continue
 		}
-		names := DecodeCaps(mask)
+		names := mask.Names()
 		RecordValue(r, s.attempt, nil, strings.Join(names, ","), fmt.Sprintf("%s %s: %d capabilities", s.key, raw, len(names)))
 	}
 	if mode, ok := st["Seccomp"]; ok {

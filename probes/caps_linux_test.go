@@ -4,6 +4,8 @@ import (
 	"os/exec"
 	"slices"
 	"testing"
+
+	"github.com/little-container/little-container/runtime/capability"
 )
 
 // TestCapsOnHostShowsRoot is the caps probe's negative control: run as root
@@ -14,11 +16,11 @@ func TestCapsOnHostShowsRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := ParseCapMask(ParseStatus(string(b))["CapEff"])
+	own, err := capability.ParseMask(ParseStatus(string(b))["CapEff"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if own&(1<<21) == 0 {
+	if !own.Has(21) {
 		t.Skip("this test process holds no CAP_SYS_ADMIN")
 	}
 	bin := reexecBuildProbe(t)

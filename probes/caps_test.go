@@ -1,77 +1,8 @@
 package probes
 
 import (
-	"reflect"
 	"testing"
 )
-
-func TestDecodeCaps(t *testing.T) {
-	tests := []struct {
-		mask uint64
-		want []string
-	}{
-		{0, nil},
-		{1 << 0, []string{"CAP_CHOWN"}},
-		{1<<21 | 1<<0, []string{"CAP_CHOWN", "CAP_SYS_ADMIN"}},
-		{1 << 40, []string{"CAP_CHECKPOINT_RESTORE"}},
-		{1<<41 | 1<<63, []string{"CAP_41", "CAP_63"}}, // newer than the table
-		// Docker's default set: chown dac_override fowner fsetid kill setgid
-		// setuid setpcap net_bind_service net_raw sys_chroot mknod
-		// audit_write setfcap.
-		{1<<0 | 1<<1 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<10 | 1<<13 | 1<<18 | 1<<27 | 1<<29 | 1<<31,
-			[]string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
-				"CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP"}},
-	}
-	for _, tt := range tests {
-		if got := DecodeCaps(tt.mask); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("DecodeCaps(%#x) = %v, want %v", tt.mask, got, tt.want)
-		}
-	}
-	// Every bit of a full 41-capability set decodes to a distinct table name.
-	all := DecodeCaps(1<<41 - 1)
-	seen := map[string]bool{}
-	for _, n := range all {
-		if seen[n] || n == "" || n[:4] != "CAP_" {
-			t.Errorf("bad or repeated name %q", n)
-		}
-		seen[n] = true
-	}
-	if len(all) != 41 {
-		t.Errorf("41 bits decode to %d names", len(all))
-	}
-}
-
-func TestCapNameTable(t *testing.T) {
-	for bit, name := range map[int]string{
-		0: "CAP_CHOWN", 2: "CAP_DAC_READ_SEARCH", 12: "CAP_NET_ADMIN", 16: "CAP_SYS_MODULE",
-		19: "CAP_SYS_PTRACE", 21: "CAP_SYS_ADMIN", 27: "CAP_MKNOD", 38: "CAP_PERFMON", 39: "CAP_BPF", 40: "CAP_CHECKPOINT_RESTORE",
-	} {
-		if got := CapName(bit); got != name {
-			t.Errorf("CapName(%d) = %q, want %q", bit, got, name)
-		}
-	}
-}
-
-func TestParseCapMask(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    uint64
-		wantErr bool
-	}{
-		{"000001ffffffffff", 1<<41 - 1, false},
-		{"00000000a80425fb", 0xa80425fb, false},
-		{" 0000000000000000\n", 0, false},
-		{"", 0, true},
-		{"xyz", 0, true},
-		{"10000000000000000", 0, true}, // 65 bits
-	}
-	for _, tt := range tests {
-		got, err := ParseCapMask(tt.in)
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("ParseCapMask(%q) = %#x, %v; want %#x, err %t", tt.in, got, err, tt.want, tt.wantErr)
-		}
-	}
-}
 
 const statusSample = `Name:	probe
 Umask:	0022

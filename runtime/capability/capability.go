@@ -7,6 +7,7 @@ package capability
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -97,10 +98,11 @@ func (s Set) Names() []string {
 	return out
 }
 
-// ParseMask reads a mask as printed in /proc/self/status ("CapEff:\t0000…").
+// ParseMask reads a mask as printed in /proc/self/status ("CapEff:\t0000…"):
+// hex digits, at most 64 bits.
 func ParseMask(hex string) (Set, error) {
-	var v uint64
-	if _, err := fmt.Sscanf(strings.TrimSpace(hex), "%x", &v); err != nil {
+	v, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
+	if err != nil {
 		return 0, fmt.Errorf("capability mask %q: %w", hex, err)
 	}
 	return Set(v), nil

@@ -56,3 +56,32 @@ func TestAdjust(t *testing.T) {
 		t.Error("Adjust accepted bogus")
 	}
 }
+
+func TestParseMaskStrict(t *testing.T) {
+	for _, bad := range []string{"", "xyz", "10000000000000000" /* 65 bits */} {
+		if _, err := ParseMask(bad); err == nil {
+			t.Errorf("ParseMask(%q) accepted", bad)
+		}
+	}
+	if s, err := ParseMask(" 0000000000000000\n"); err != nil || s != 0 {
+		t.Errorf("empty set: %v %v", s, err)
+	}
+}
+
+func TestNamesBeyondTheTable(t *testing.T) {
+	// A kernel newer than the table still has every bit reported.
+	if got := Set(1<<41 | 1<<63).Names(); !reflect.DeepEqual(got, []string{"CAP_41", "CAP_63"}) {
+		t.Errorf("got %v", got)
+	}
+	names := (All()).Names()
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			t.Errorf("repeated name %q", n)
+		}
+		seen[n] = true
+	}
+	if len(names) != 41 {
+		t.Errorf("All() names %d capabilities, want 41", len(names))
+	}
+}
