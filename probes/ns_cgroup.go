@@ -1,44 +1,14 @@
 package probes
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/little-container/little-container/runtime/cgroups"
 )
 
-// CgroupEntry is one line of /proc/<pid>/cgroup: "hierarchy:controllers:path".
-// Hierarchy 0 with no controllers is the cgroup v2 unified hierarchy.
-type CgroupEntry struct {
-	Hierarchy   int
-	Controllers []string // empty for v2; "name=systemd" style names kept as is
-	Path        string
-}
-
-// ParseCgroupFile parses the text of /proc/<pid>/cgroup. The path is the rest
-// of the line after the second colon, so paths containing ':' survive.
-func ParseCgroupFile(text string) ([]CgroupEntry, error) {
-	var out []CgroupEntry
-	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			return out, fmt.Errorf("cgroup line %d: malformed %q", i+1, line)
-		}
-		h, err := strconv.Atoi(parts[0])
-		if err != nil {
-			return out, fmt.Errorf("cgroup line %d: hierarchy in %q: %w", i+1, line, err)
-		}
-		e := CgroupEntry{Hierarchy: h, Path: parts[2]}
-		if parts[1] != "" {
-			e.Controllers = strings.Split(parts[1], ",")
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
+// CgroupEntry is one line of /proc/<pid>/cgroup, parsed by the runtime's
+// own parser so host and probe read the file alike.
+type CgroupEntry = cgroups.Entry
 
 // CgroupPathsSummary says where the entries sit: "all-root" when every path is
 // "/" (what a cgroup namespace shows a process at its namespace root), else

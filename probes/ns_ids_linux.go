@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/cgroups"
 )
 
 // nsRecordCgroup records cgroup-self.
@@ -19,7 +21,7 @@ func nsRecordCgroup(r *Report) {
 		RecordValue(r, "cgroup-self", err, "", "")
 		return
 	}
-	entries, err := ParseCgroupFile(text)
+	entries, err := cgroups.ParseProcFile(text)
 	if err != nil {
 		RecordValue(r, "cgroup-self", err, text, "")
 		return

@@ -42,6 +42,8 @@ import (
 
 	multierror "github.com/hashicorp/go-multierror"
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/cgroups"
 )
 
 const (
@@ -286,7 +288,7 @@ func secCgroupLocs() ([]cgroupLoc, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := ParseCgroupFile(string(cg))
+	entries, err := cgroups.ParseProcFile(string(cg))
 	if err != nil {
 		return nil, err
 	}

@@ -48,3 +48,26 @@ func TestParseProcCgroup(t *testing.T) {
 		})
 	}
 }
+
+func TestParseProcFile(t *testing.T) {
+	got, err := ParseProcFile("12:pids:/a/b\n4:cpu,cpuacct:/\n1:name=systemd:/s\n0::/u:v\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Entry{
+		{Hierarchy: 12, Controllers: []string{"pids"}, Path: "/a/b"},
+		{Hierarchy: 4, Controllers: []string{"cpu", "cpuacct"}, Path: "/"},
+		{Hierarchy: 1, Controllers: []string{"name=systemd"}, Path: "/s"},
+		{Hierarchy: 0, Path: "/u:v"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v", got)
+	}
+	m := ByController(got)
+	if m["pids"] != "/a/b" || m["cpu"] != "/" || m["cpuacct"] != "/" || m["name=systemd"] != "/s" || m[""] != "/u:v" {
+		t.Fatalf("ByController = %v", m)
+	}
+	if _, err := ParseProcFile("x:pids:/"); err == nil {
+		t.Fatal("non-numeric hierarchy accepted")
+	}
+}

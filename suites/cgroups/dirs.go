@@ -45,7 +45,7 @@ func (l Layout) Missing(ctrl string) string {
 func (l Layout) V2() bool { return l.Mode == rtcg.ModeUnified }
 
 // Dir returns the absolute directory of ctrl's cgroup for a process whose
-// /proc/<pid>/cgroup parsed to procCgroup (see target.ParseProcCgroup).
+// /proc/<pid>/cgroup parsed to procCgroup (see cgroups.ByController).
 func (l Layout) Dir(ctrl string, procCgroup map[string]string) (string, error) {
 	if l.V2() {
 		p, ok := procCgroup[""]

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/little-container/little-container/runtime/cgroups"
 )
 
 // Live is a running container as the host sees it, handed to Inspect.
@@ -101,28 +103,11 @@ func ProcCgroups(pid int) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read cgroups of %d: %w", pid, err)
 	}
-	return ParseProcCgroup(string(b)), nil
-}
-
-// ParseProcCgroup maps each controller of /proc/<pid>/cgroup text to its
-// path. A v1 line "4:cpu,cpuacct:/x" yields "cpu" and "cpuacct"; named
-// hierarchies keep their "name=" form; the v2 line "0::/x" has key "".
-func ParseProcCgroup(text string) map[string]string {
-	out := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			continue
-		}
-		if parts[1] == "" {
-			out[""] = parts[2]
-			continue
-		}
-		for _, c := range strings.Split(parts[1], ",") {
-			out[c] = parts[2]
-		}
+	entries, err := cgroups.ParseProcFile(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("cgroups of %d: %w", pid, err)
 	}
-	return out
+	return cgroups.ByController(entries), nil
 }
 
 // ReadingStdin says whether some thread of pid is blocked in read(2) on fd

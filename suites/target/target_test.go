@@ -49,14 +49,6 @@ func TestSupports(t *testing.T) {
 	}
 }
 
-func TestParseProcCgroup(t *testing.T) {
-	got := ParseProcCgroup("12:pids:/a/b\n4:cpu,cpuacct:/\n1:name=systemd:/s\n0::/u\n")
-	want := map[string]string{"pids": "/a/b", "cpu": "/", "cpuacct": "/", "name=systemd": "/s", "": "/u"}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("ParseProcCgroup = %v, want %v", got, want)
-	}
-}
-
 func TestDecodeFindsLastReportLine(t *testing.T) {
 	out := []byte("runtime says hi\n{\"probe\":\"ns\",\"attempts\":[],\"complete\":true}\n")
 	r, err := decode(out)
