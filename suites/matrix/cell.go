@@ -71,6 +71,24 @@ func (c Cell) Label() string {
 	return string(c.Status)
 }
 
+// Short is the label without the reason, for a table with several target
+// columns; the reasons are listed under it.
+func (c Cell) Short() string {
+	switch {
+	case c.Status == Skipped:
+		return "skipped"
+	case c.Status == Error:
+		return "ERROR"
+	case c.Control && c.Status == Fail:
+		return "failed as expected"
+	case c.Control:
+		return "CONTROL DID NOT FAIL"
+	case c.Status == Fail:
+		return "FAIL"
+	}
+	return string(c.Status)
+}
+
 // String is what Ginkgo prints for the report entry.
 func (c Cell) String() string {
 	var b strings.Builder

@@ -27,16 +27,18 @@ type Row struct {
 
 // Matrix is checks × targets.
 type Matrix struct {
-	Targets []string
-	Rows    []Row
-	Counts  Counts
+	Targets   []string
+	Rows      []Row
+	Counts    Counts
+	PerTarget map[string]Counts
 }
 
 // Build arranges cells: rows sorted by area then check (a control row sorts
-// right after its check, whose name it extends), targets in order of first
-// appearance. A repeated (check, target) keeps the worse cell.
+// right after its check, whose name it extends), the strict targets (ours)
+// first, then the others by name. A repeated (check, target) keeps the
+// worse cell.
 func Build(cells []Cell) *Matrix {
-	m := &Matrix{}
+	m := &Matrix{PerTarget: map[string]Counts{}}
 	seenT := map[string]bool{}
 	idx := map[[2]string]int{}
 	for _, c := range cells {
@@ -61,9 +63,28 @@ func Build(cells []Cell) *Matrix {
 		}
 		return m.Rows[i].Check < m.Rows[j].Check
 	})
+	strict := StrictTargets()
+	order := func(t string) int {
+		for i, s := range strict {
+			if s == t {
+				return i
+			}
+		}
+		return len(strict)
+	}
+	sort.SliceStable(m.Targets, func(i, j int) bool {
+		oi, oj := order(m.Targets[i]), order(m.Targets[j])
+		if oi != oj {
+			return oi < oj
+		}
+		return m.Targets[i] < m.Targets[j]
+	})
 	for _, r := range m.Rows {
-		for _, c := range r.Cells {
+		for t, c := range r.Cells {
 			m.Counts.add(c)
+			n := m.PerTarget[t]
+			n.add(c)
+			m.PerTarget[t] = n
 		}
 	}
 	return m

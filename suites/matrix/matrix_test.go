@@ -82,13 +82,36 @@ func TestText(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"AREA", "little-container", "runc",
-		"control failed as expected", "CONTROL DID NOT FAIL", "skipped (needs root)",
+		// Several targets: short cells, skip reasons listed under the table.
+		"failed as expected", "CONTROL DID NOT FAIL", "skipped:", "user ns (rootless) / little-container: needs root",
 		"FAIL (host TCP listener reached)", "- net-tcp-host succeeded",
 		"1 pass, 1 FAIL, 1 ERROR, 2 skipped; controls: 1 failed as expected, 1 DID NOT FAIL",
+		"  runc: 0 pass, 0 FAIL, 0 ERROR, 1 skipped",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestTextOneTargetKeepsReasons(t *testing.T) {
+	var b bytes.Buffer
+	if err := Build([]Cell{{Area: "ns", Check: "user ns", Target: "little-container", Status: Skipped, Reason: "needs root"}}).Text(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "skipped (needs root)") {
+		t.Errorf("one-column table lost the reason:\n%s", b.String())
+	}
+}
+
+func TestStrictTargetFirst(t *testing.T) {
+	m := Build([]Cell{
+		{Area: "a", Check: "x", Target: "runc", Status: Pass},
+		{Area: "a", Check: "x", Target: "bwrap", Status: Pass},
+		{Area: "a", Check: "x", Target: "little-container", Status: Pass},
+	})
+	if got := strings.Join(m.Targets, ","); got != "little-container,bwrap,runc" {
+		t.Errorf("targets %s, want ours first then by name", got)
 	}
 }
 

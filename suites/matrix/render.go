@@ -8,9 +8,19 @@ import (
 	"text/tabwriter"
 )
 
-// Summary is the one-line count under every rendering.
+// Summary is the one-line count under every rendering; with several
+// targets, a line per target follows.
 func (m *Matrix) Summary() string {
-	c := m.Counts
+	s := m.Counts.String()
+	if len(m.Targets) > 1 {
+		for _, t := range m.Targets {
+			s += fmt.Sprintf("\n  %s: %s", t, m.PerTarget[t])
+		}
+	}
+	return s
+}
+
+func (c Counts) String() string {
 	return fmt.Sprintf("%d pass, %d FAIL, %d ERROR, %d skipped; controls: %d failed as expected, %d DID NOT FAIL",
 		c.Pass, c.Fail, c.Error, c.Skipped, c.ControlsFailed, c.ControlsNotFailed)
 }
@@ -24,13 +34,23 @@ func (m *Matrix) label(r Row, t string) string {
 }
 
 // Text writes the terminal table, then the evidence of every bad cell.
+// With several target columns the cells are short and the skip reasons
+// are listed under the table, so it stays readable in a terminal.
 func (m *Matrix) Text(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "AREA\tCHECK\t%s\n", strings.Join(m.Targets, "\t"))
+	short := len(m.Targets) > 1
+	var skips []Cell
 	for _, r := range m.Rows {
 		cols := make([]string, len(m.Targets))
 		for i, t := range m.Targets {
 			cols[i] = m.label(r, t)
+			if c, ok := r.Cells[t]; ok && short {
+				cols[i] = c.Short()
+				if c.Status == Skipped {
+					skips = append(skips, c)
+				}
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Area, r.Check, strings.Join(cols, "\t"))
 	}
@@ -38,6 +58,12 @@ func (m *Matrix) Text(w io.Writer) error {
 		return fmt.Errorf("render table: %w", err)
 	}
 	fmt.Fprintln(w, m.Summary())
+	if len(skips) > 0 {
+		fmt.Fprintln(w, "\nskipped:")
+		for _, c := range skips {
+			fmt.Fprintf(w, "  %s / %s: %s\n", c.Check, c.Target, c.Reason)
+		}
+	}
 	for _, c := range m.bad() {
 		fmt.Fprintf(w, "\n%s\n", c.String())
 	}
