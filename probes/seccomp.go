@@ -54,3 +54,19 @@ func parseErrno(s string) (unix.Errno, error) {
 	}
 	return 0, fmt.Errorf("unknown errno %q", s)
 }
+
+// parseRelease reads "major.minor" from a kernel release such as
+// "6.1.0-28-amd64".
+func parseRelease(rel string) (major, minor int, ok bool) {
+	f := strings.SplitN(rel, ".", 3)
+	if len(f) < 2 {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(f[0])
+	end := strings.IndexFunc(f[1], func(r rune) bool { return r < '0' || r > '9' })
+	if end >= 0 {
+		f[1] = f[1][:end]
+	}
+	minor, err2 := strconv.Atoi(f[1])
+	return major, minor, err1 == nil && err2 == nil
+}

@@ -52,6 +52,10 @@ const secBadPtr = 1
 type secBadCall struct {
 	name     string
 	capFirst bool
+	// capFirstBefore: on kernels older than this (major, minor) the call
+	// checks the capability before its arguments (bpf before 6.5, with
+	// unprivileged bpf disabled), so EPERM is ambiguous there too.
+	capFirstBefore [2]int
 	args     string
 	call     func() (r1 uintptr, errno unix.Errno)
 	closesFD bool // on an impossible success r1 is a descriptor to close
@@ -75,7 +79,7 @@ var secBadCalls = []secBadCall{
 	{name: "finit_module", capFirst: true, args: "finit_module(-1, NULL, 0)", call: sys6(unix.SYS_FINIT_MODULE, minus1, 0, 0)},
 	{name: "kexec_load", capFirst: true, args: "kexec_load(0, 17, NULL, 0xfffe0000)", call: sys6(unix.SYS_KEXEC_LOAD, 0, 17, 0, 0xfffe0000)},
 	{name: "open_by_handle_at", capFirst: true, args: "open_by_handle_at(-1, NULL, O_RDONLY)", call: sys6(unix.SYS_OPEN_BY_HANDLE_AT, minus1, 0, unix.O_RDONLY), closesFD: true},
-	{name: "bpf", args: "bpf(BPF_MAP_CREATE, NULL, 8)", call: sys6(unix.SYS_BPF, unix.BPF_MAP_CREATE, 0, 8), closesFD: true},
+	{name: "bpf", capFirstBefore: [2]int{6, 5}, args: "bpf(BPF_MAP_CREATE, NULL, 8)", call: sys6(unix.SYS_BPF, unix.BPF_MAP_CREATE, 0, 8), closesFD: true},
 	{name: "perf_event_open", args: "perf_event_open(NULL, 0, -1, -1, 0)", call: sys6(unix.SYS_PERF_EVENT_OPEN, 0, 0, minus1, minus1, 0), closesFD: true},
 	{name: "keyctl", args: "keyctl(0xffff, 0, 0, 0, 0)", call: sys6(unix.SYS_KEYCTL, 0xffff)},
 	{name: "add_key", args: "add_key(0x1, NULL, NULL, 0, 0)", call: sys6(unix.SYS_ADD_KEY, secBadPtr, 0, 0, 0, 0)},
@@ -108,7 +112,8 @@ func secSyscallAttempt(name string, c secBadCall, filter unix.Errno) Attempt {
 		return a
 	}
 	a.Errno, a.Value = unix.ErrnoName(errno), unix.ErrnoName(errno)
-	v := classifySyscall(errno, filter, c.capFirst)
+	capFirst := c.capFirst || (c.capFirstBefore != [2]int{} && kernelBefore(c.capFirstBefore))
+	v := classifySyscall(errno, filter, capFirst)
 	switch v {
 	case VerdictKernel:
 		a.Outcome = Succeeded
@@ -121,4 +126,15 @@ func secSyscallAttempt(name string, c secBadCall, filter unix.Errno) Attempt {
 		a.Detail = fmt.Sprintf("%s: %s answered %s, which is also the kernel's capability check; compare with the unconfined control", v, c.args, a.Errno)
 	}
 	return a
+}
+
+// kernelBefore reports whether the running kernel is older than v; a
+// release it cannot parse counts as not older.
+func kernelBefore(v [2]int) bool {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return false
+	}
+	major, minor, ok := parseRelease(unix.ByteSliceToString(u.Release[:]))
+	return ok && (major < v[0] || major == v[0] && minor < v[1])
 }

@@ -54,3 +54,15 @@ func TestSecBadCallsNames(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRelease(t *testing.T) {
+	for rel, want := range map[string][3]int{
+		"6.1.0-28-amd64": {6, 1, 1}, "6.18.44-fc-v669": {6, 18, 1}, "5.15.0-91-generic": {5, 15, 1},
+		"6.5rc1": {6, 5, 1}, "garbage": {0, 0, 0},
+	} {
+		ma, mi, ok := parseRelease(rel)
+		if ma != want[0] || mi != want[1] || ok != (want[2] == 1) {
+			t.Errorf("parseRelease(%q) = %d %d %v", rel, ma, mi, ok)
+		}
+	}
+}
