@@ -30,6 +30,10 @@ type cgroup struct {
 
 	mu             sync.Mutex
 	createdParents []string // shared parents this cgroup created
+	// runtimeParents are the little-container directories above the leaf:
+	// whichever container leaves one empty removes it, not only the one
+	// that made it (that one may end first while others still run).
+	runtimeParents []string
 	createdLeaves  []string
 	destroyed      bool
 }
@@ -45,7 +49,8 @@ func (c *cgroup) IntoFD() (int, bool) {
 }
 
 // Destroy kills what is left, closes the fd and removes the container's
-// directories, then any shared parent it created if it is empty by now.
+// directories, then any shared parent it created, and the runtime's own
+// little-container parent, if empty by now.
 // Errors are collected; a later call retries what failed and returns nil
 // once everything is gone.
 func (c *cgroup) Destroy() error {
@@ -69,7 +74,13 @@ func (c *cgroup) Destroy() error {
 			errs = multierror.Append(errs, err)
 		}
 	}
-	for _, d := range slices.Backward(c.createdParents) {
+	parents := slices.Clone(c.createdParents)
+	for _, d := range c.runtimeParents {
+		if !slices.Contains(parents, d) {
+			parents = append(parents, d)
+		}
+	}
+	for _, d := range slices.Backward(parents) {
 		// Other containers may still live there: busy is expected.
 		if err := unix.Rmdir(d); err != nil && !errors.Is(err, unix.EBUSY) && !errors.Is(err, unix.ENOTEMPTY) && !errors.Is(err, unix.ENOENT) {
 			errs = multierror.Append(errs, fmt.Errorf("cgroups: rmdir %s: %w", d, err))

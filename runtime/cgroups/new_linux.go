@@ -78,6 +78,9 @@ func create(cfg Config, p placement) (_ Cgroup, err error) {
 // must not exist yet.
 func (c *cgroup) makeDirs(p placement) error {
 	for _, d := range p.Parents {
+		if filepath.Base(d) == parentDir && !slices.Contains(c.runtimeParents, d) {
+			c.runtimeParents = append(c.runtimeParents, d)
+		}
 		err := unix.Mkdir(d, 0o755)
 		switch {
 		case err == nil:
