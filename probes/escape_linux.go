@@ -172,29 +172,10 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// readLimited reads at most limit bytes of path, opened read-only.
+// readLimited reads about limit bytes of path, opened read-only without
+// blocking or taking a controlling terminal.
 func readLimited(path string, limit int) ([]byte, error) {
-	fd, err := openRetry(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY|unix.O_NONBLOCK)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	defer unix.Close(fd)
-	buf := make([]byte, 64*1024)
-	var out []byte
-	for len(out) < limit {
-		n, err := unix.Read(fd, buf)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		if n == 0 {
-			break
-		}
-		out = append(out, buf[:n]...)
-	}
-	return out, nil
+	return readRaw(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY|unix.O_NONBLOCK, limit)
 }
 
 // runTechnique re-execs escape-child in mode and returns the attempt name

@@ -56,9 +56,9 @@ type secBadCall struct {
 	// checks the capability before its arguments (bpf before 6.5, with
 	// unprivileged bpf disabled), so EPERM is ambiguous there too.
 	capFirstBefore [2]int
-	args     string
-	call     func() (r1 uintptr, errno unix.Errno)
-	closesFD bool // on an impossible success r1 is a descriptor to close
+	args           string
+	call           func() (r1 uintptr, errno unix.Errno)
+	closesFD       bool // on an impossible success r1 is a descriptor to close
 }
 
 func sys6(nr uintptr, a ...uintptr) func() (uintptr, unix.Errno) {

@@ -28,14 +28,20 @@ func (n NSID) String() string { return fmt.Sprintf("%d:%d", n.Dev, n.Ino) }
 // ReadFileRaw reads a whole file with open/read/close. Files under /proc
 // report size 0, so it reads until EOF rather than trusting stat.
 func ReadFileRaw(path string) ([]byte, error) {
-	fd, err := openRetry(path, unix.O_RDONLY|unix.O_CLOEXEC)
+	return readRaw(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+}
+
+// readRaw opens path with flags and reads until EOF, or until at least
+// limit bytes when limit > 0.
+func readRaw(path string, flags, limit int) ([]byte, error) {
+	fd, err := openRetry(path, flags)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer unix.Close(fd)
 	var out []byte
 	buf := make([]byte, 64*1024)
-	for {
+	for limit <= 0 || len(out) < limit {
 		n, err := unix.Read(fd, buf)
 		if errors.Is(err, unix.EINTR) {
 			continue
@@ -44,10 +50,11 @@ func ReadFileRaw(path string) ([]byte, error) {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		if n == 0 {
-			return out, nil
+			break
 		}
 		out = append(out, buf[:n]...)
 	}
+	return out, nil
 }
 
 // ReadTrimmed is ReadFileRaw with surrounding white space removed, for the

@@ -111,7 +111,7 @@ func InlineVerdict(res *target.Result) *matrix.Verdict {
 		return check.Judge(res)
 	}
 	v := &matrix.Verdict{}
-	v.Note("argv: %s", shortArgv(res.Argv))
+	v.Note("argv: %s", check.ShortArgv(res.Argv))
 	v.Note("exit: %d", res.ExitCode)
 	if s := strings.TrimSpace(string(res.Stderr)); s != "" {
 		v.Note("stderr: %s", oneLine(s))
@@ -233,18 +233,6 @@ func common(v *matrix.Verdict, hs *HostSide) {
 	case len(hs.Leftovers) == 0 && hs.ContainerPID > 0:
 		v.Note("after the run: container pid %d gone", hs.ContainerPID)
 	}
-}
-
-// shortArgv elides the long --fp blob so evidence stays readable.
-func shortArgv(argv []string) string {
-	out := make([]string, len(argv))
-	for i, a := range argv {
-		if i > 0 && argv[i-1] == "--fp" && len(a) > 16 {
-			a = a[:12] + "…"
-		}
-		out[i] = a
-	}
-	return strings.Join(out, " ")
 }
 
 func orNone(s string) string {

@@ -121,7 +121,7 @@ func resultEvidence(res *target.Result) []string {
 	if res == nil {
 		return nil
 	}
-	ev := []string{fmt.Sprintf("argv: %s", shortArgv(res.Argv)), fmt.Sprintf("exit: %d", res.ExitCode)}
+	ev := []string{fmt.Sprintf("argv: %s", ShortArgv(res.Argv)), fmt.Sprintf("exit: %d", res.ExitCode)}
 	if s := strings.TrimSpace(string(res.Stderr)); s != "" {
 		if len(s) > 600 {
 			s = "…" + s[len(s)-600:]
@@ -131,8 +131,8 @@ func resultEvidence(res *target.Result) []string {
 	return ev
 }
 
-// shortArgv elides the long --fp blob so evidence stays readable.
-func shortArgv(argv []string) string {
+// ShortArgv elides the long --fp blob so evidence stays readable.
+func ShortArgv(argv []string) string {
 	out := make([]string, len(argv))
 	for i, a := range argv {
 		if i > 0 && argv[i-1] == "--fp" && len(a) > 16 {
