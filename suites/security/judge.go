@@ -263,7 +263,7 @@ func judgeDevices(v *matrix.Verdict, rep *probes.Report) {
 		v.Skip("mknod-blockdev not tried: " + a.Detail)
 		return
 	}
-	blocked(v, rep, "read-blockdev", "the host's root block device read from inside",
+	blocked(v, rep, "read-blockdev", "a block device of the host (its root disk, or a loop device made for the check) read from inside",
 		map[string]string{
 			"EACCES": "nodev mount: the node was made (CAP_MKNOD, as runc) but cannot be opened",
 			"EPERM":  "devices cgroup allow-list",

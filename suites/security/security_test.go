@@ -1,6 +1,7 @@
 package security_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -104,7 +105,7 @@ func runSecurity(ctx SpecContext, tn string, c secCase) {
 	cell := matrix.Cell{Area: "security", Check: c.Row, Target: tn, Control: c.Control}
 	e := check.Prepare(ctx, art, cell, true)
 	host := security.Host{FilterErrno: unix.ErrnoName(runtime.SeccompErrno)}
-	flags := hostSide(e, tn, c, &host)
+	flags := hostSide(ctx, e, tn, c, &host)
 
 	var reps security.Reports
 	var v *matrix.Verdict
@@ -142,7 +143,7 @@ func merge(v *matrix.Verdict, res *target.Result) {
 // hostSide establishes what technique c needs on the host, skipping (with
 // the reason, recorded) what the host itself cannot demonstrate, and
 // returns the security probe's flags.
-func hostSide(e *check.Env, tn string, c secCase, host *security.Host) []string {
+func hostSide(ctx context.Context, e *check.Env, tn string, c secCase, host *security.Host) []string {
 	GinkgoHelper()
 	flags := []string{"-seccomp-errno", host.FilterErrno}
 	switch c.Technique {
@@ -163,11 +164,13 @@ func hostSide(e *check.Env, tn string, c secCase, host *security.Host) []string 
 		}
 		host.Present = security.PresentOnHost(paths, false)
 	case security.Devices:
-		if err := security.HostReadsBlock(e.FP.RootMount); err != nil {
-			matrix.Skip(e.Cell, "the host itself cannot read its root block device ("+err.Error()+
-				"): the sandbox's own device policy, so the check cannot tell the runtime's defence from it")
+		disk, rmDisk, err := security.HostDisk(ctx, e.FP.RootMount)
+		if err != nil {
+			matrix.Skip(e.Cell, "no block device the host itself can read ("+err.Error()+
+				"): the check cannot tell the runtime's defence from the host's own policy")
 		}
-		flags = append(flags, "-rootdev", e.FP.RootMount)
+		DeferCleanup(rmDisk)
+		flags = append(flags, "-rootdev", disk)
 	case security.Handle:
 		h, err := probes.HostHandle(e.FP.CanaryPath)
 		if err != nil {
