@@ -43,11 +43,11 @@ Flags:
 
 // runOpts are the flag values of `run`.
 type runOpts struct {
-	rootfs, hostname, memory, workdir, user, share, id, pidFile, seccomp string
-	pidsMax                                                              int64
-	preserveFDs                                                          int
-	env, capAdd, capDrop                                                 listFlag
-	rootless, userns, chroot, newPrivs, unmask, allowDevices             bool
+	rootfs, hostname, memory, workdir, user, share, id, pidFile, seccomp, cpus string
+	pidsMax                                                                    int64
+	preserveFDs                                                                int
+	env, capAdd, capDrop                                                       listFlag
+	rootless, userns, chroot, newPrivs, unmask, allowDevices                   bool
 }
 
 // listFlag collects a repeatable flag.
@@ -64,6 +64,7 @@ func runFlags(stderr io.Writer) (*flag.FlagSet, *runOpts) {
 	fs.StringVar(&o.hostname, "hostname", "", "UTS host `NAME` inside (default: the container id)")
 	fs.Int64Var(&o.pidsMax, "pids-max", 0, "cgroup limit on processes and threads, `N` > 0")
 	fs.StringVar(&o.memory, "memory", "", "cgroup memory limit, e.g. 32M or 1G; no swap beyond it")
+	fs.StringVar(&o.cpus, "cpus", "", "cgroup CPU quota in CPUs, e.g. 0.5 for half of one CPU per 100 ms period")
 	fs.Var(&o.env, "env", "set `K=V` in the environment (repeatable)")
 	fs.StringVar(&o.workdir, "workdir", "/", "working `DIR` inside the container")
 	fs.StringVar(&o.user, "user", "", "run as `UID[:GID]` inside (default 0:0)")
@@ -165,6 +166,13 @@ func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error)
 		}
 		s.Resources.MemoryMax = m
 	}
+	if o.cpus != "" {
+		q, err := parseCPUs(o.cpus)
+		if err != nil {
+			return s, fmt.Errorf("--cpus %s: %w", o.cpus, err)
+		}
+		s.Resources.CPUQuota, s.Resources.CPUPeriod = q, cpuPeriod
+	}
 	if o.user != "" {
 		uid, gid, err := parseUser(o.user)
 		if err != nil {
@@ -180,6 +188,23 @@ func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error)
 		s.Share = ns
 	}
 	return s, nil
+}
+
+// cpuPeriod is the CFS period --cpus is expressed against (the kernel's
+// default, 100 ms).
+const cpuPeriod = 100000
+
+// parseCPUs turns "0.5" into a quota of 50000 µs per cpuPeriod.
+func parseCPUs(v string) (int64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 || f > 1024 {
+		return 0, errors.New("want a number of CPUs greater than zero, e.g. 0.5")
+	}
+	q := int64(f * cpuPeriod)
+	if q < 1000 {
+		return 0, errors.New("below the kernel's minimum quota of 1 ms per period (0.01 CPUs)")
+	}
+	return q, nil
 }
 
 // splitList accepts both repeated flags and comma-separated values.

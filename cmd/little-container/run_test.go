@@ -524,3 +524,45 @@ func TestLeakedDescriptorsClosed(t *testing.T) {
 		t.Errorf("--preserve-fds 1 did not pass fd 3 on (control): %q", out)
 	}
 }
+
+func TestParseCPUs(t *testing.T) {
+	for in, want := range map[string]int64{"0.5": 50000, "1": 100000, "2.25": 225000, "0.01": 1000} {
+		if got, err := parseCPUs(in); err != nil || got != want {
+			t.Errorf("parseCPUs(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"0", "-1", "x", "0.001", "5000"} {
+		if _, err := parseCPUs(bad); err == nil {
+			t.Errorf("parseCPUs(%q) accepted", bad)
+		}
+	}
+}
+
+func TestCPUQuotaInCgroup(t *testing.T) {
+	needRoot(t)
+	t.Parallel()
+	id := testID(t)
+	_, _, done := startContainer(t, "--rootfs", makeRootfs(t), "--id", id, "--cpus", "0.5", "sleep", "1")
+	found := false
+	for _, d := range cgroupDirs(t, id) {
+		if b, err := os.ReadFile(filepath.Join(d, "cpu.cfs_quota_us")); err == nil {
+			found = true
+			if got := strings.TrimSpace(string(b)); got != "50000" {
+				t.Errorf("cpu.cfs_quota_us = %s, want 50000", got)
+			}
+		}
+		if b, err := os.ReadFile(filepath.Join(d, "cpu.max")); err == nil {
+			found = true
+			if got := strings.TrimSpace(string(b)); got != "50000 100000" {
+				t.Errorf("cpu.max = %q, want \"50000 100000\"", got)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no cpu quota file in %v", cgroupDirs(t, id))
+	}
+	waitCode(t, done)
+	if left := cgroupDirs(t, id); len(left) != 0 {
+		t.Errorf("cgroup left behind: %v", left)
+	}
+}
