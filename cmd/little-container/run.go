@@ -60,11 +60,11 @@ func runFlags(stderr io.Writer) (*flag.FlagSet, *runOpts) {
 	o := &runOpts{}
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.rootfs, "rootfs", "rootfs", "root `DIR`ectory of the container")
+	fs.StringVar(&o.rootfs, "rootfs", "rootfs", "`DIR` that becomes the container's root")
 	fs.StringVar(&o.hostname, "hostname", "", "UTS host `NAME` inside (default: the container id)")
 	fs.Int64Var(&o.pidsMax, "pids-max", 0, "cgroup limit on processes and threads, `N` > 0")
-	fs.StringVar(&o.memory, "memory", "", "cgroup memory limit, e.g. 32M or 1G; no swap beyond it")
-	fs.StringVar(&o.cpus, "cpus", "", "cgroup CPU quota in CPUs, e.g. 0.5 for half of one CPU per 100 ms period")
+	fs.StringVar(&o.memory, "memory", "", "cgroup memory limit of `SIZE`, e.g. 32M or 1G; no swap beyond it")
+	fs.StringVar(&o.cpus, "cpus", "", "cgroup CPU quota of `N` CPUs, e.g. 0.5 for half of one CPU")
 	fs.Var(&o.env, "env", "set `K=V` in the environment (repeatable)")
 	fs.StringVar(&o.workdir, "workdir", "/", "working `DIR` inside the container")
 	fs.StringVar(&o.user, "user", "", "run as `UID[:GID]` inside (default 0:0)")
@@ -72,7 +72,7 @@ func runFlags(stderr io.Writer) (*flag.FlagSet, *runOpts) {
 	fs.BoolVar(&o.userns, "userns", false, "as root, add a user namespace: root inside is uid 100000 outside")
 	fs.Var(&o.capAdd, "cap-add", "give root inside capability `CAP` beyond the default set (repeatable; ALL for every one)")
 	fs.Var(&o.capDrop, "cap-drop", "take capability `CAP` from the default set (repeatable; ALL for every one)")
-	fs.StringVar(&o.seccomp, "seccomp", "default", "system call filter: default, or unconfined (weakening)")
+	fs.StringVar(&o.seccomp, "seccomp", "default", "system call filter `PROFILE`: default, or unconfined (weakening)")
 	fs.BoolVar(&o.newPrivs, "allow-new-privileges", false, "weakening: leave no_new_privs unset, so setuid binaries gain privilege")
 	fs.BoolVar(&o.unmask, "unmask", false, "weakening: do not mask /proc/kcore, /proc/keys, ... nor make /proc/sys read-only")
 	fs.BoolVar(&o.allowDevices, "allow-devices", false, "weakening: mount the rootfs and /dev without nodev, so mknod'ed devices open")
@@ -83,7 +83,7 @@ func runFlags(stderr io.Writer) (*flag.FlagSet, *runOpts) {
 	fs.StringVar(&o.pidFile, "pid-file", "", "write the container's host PID to `FILE` once it runs")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), runUsage)
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	return fs, o
 }
@@ -188,6 +188,23 @@ func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error)
 		s.Share = ns
 	}
 	return s, nil
+}
+
+// printFlags lists the flags GNU-style (--name ARG), the way they are
+// written everywhere else; the flag package accepts both forms.
+func printFlags(fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		name := "--" + f.Name
+		if arg != "" {
+			name += " " + arg
+		}
+		fmt.Fprintf(fs.Output(), "  %-24s %s", name, usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(fs.Output(), " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(fs.Output())
+	})
 }
 
 // cpuPeriod is the CFS period --cpus is expressed against (the kernel's
