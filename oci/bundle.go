@@ -29,6 +29,9 @@ type Options struct {
 	Share    []string // namespaces kept from the host: pid, net, ipc, uts, cgroup, mnt, user
 	PidsMax  int64
 	Memory   int64 // bytes; swap capped at the same value
+	// CPUQuota is the CFS run time in µs allowed per CPUPeriod (0: no
+	// quota); CPUPeriod 0 leaves the period to the runtime (100000 µs).
+	CPUQuota, CPUPeriod int64
 	// CgroupsPath places the container's cgroup (runc and crun treat a path
 	// as relative to the hierarchy roots); empty lets the runtime choose.
 	CgroupsPath string
@@ -111,6 +114,14 @@ func Spec(o Options) *specs.Spec {
 	if o.Memory > 0 {
 		m := o.Memory
 		s.Linux.Resources.Memory = &specs.LinuxMemory{Limit: &m, Swap: &m}
+	}
+	if o.CPUQuota > 0 {
+		q := o.CPUQuota
+		s.Linux.Resources.CPU = &specs.LinuxCPU{Quota: &q}
+		if o.CPUPeriod > 0 {
+			p := uint64(o.CPUPeriod)
+			s.Linux.Resources.CPU.Period = &p
+		}
 	}
 	if !o.SeccompUnconfined {
 		s.Linux.Seccomp = seccomp()

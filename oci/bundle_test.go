@@ -63,3 +63,35 @@ func TestSpecWeakenings(t *testing.T) {
 		}
 	}
 }
+
+func TestSpecCPUQuota(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		quota, period  int64
+		wantQ, wantP   int64 // -1: field absent
+		wantCPUSection bool
+	}{
+		{"none", 0, 0, -1, -1, false},
+		{"quota and period", 20000, 100000, 20000, 100000, true},
+		{"quota, runtime's period", 50000, 0, 50000, -1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Spec(Options{Rootfs: "/r", Args: []string{"x"}, CPUQuota: tc.quota, CPUPeriod: tc.period}).Linux.Resources.CPU
+			if (c != nil) != tc.wantCPUSection {
+				t.Fatalf("cpu section %+v, want present=%v", c, tc.wantCPUSection)
+			}
+			if c == nil {
+				return
+			}
+			if q := c.Quota; q == nil || *q != tc.wantQ {
+				t.Errorf("quota %v, want %d", q, tc.wantQ)
+			}
+			switch p := c.Period; {
+			case tc.wantP < 0 && p != nil:
+				t.Errorf("period %d, want absent", *p)
+			case tc.wantP >= 0 && (p == nil || int64(*p) != tc.wantP):
+				t.Errorf("period %v, want %d", p, tc.wantP)
+			}
+		})
+	}
+}
