@@ -44,7 +44,7 @@ func (b *Bwrap) Can(k Knob) (bool, string) {
 		return true, "bwrap installs no seccomp filter unless given --seccomp: the default is already unconfined"
 	case KnobUnmask:
 		return true, "bwrap masks no /proc paths: the default is already unmasked"
-	case KnobPidsMax, KnobMemory:
+	case KnobPidsMax, KnobMemory, KnobCPUs:
 		return false, "bwrap has no cgroup support, so no limits"
 	case KnobChroot:
 		return false, "bwrap always pivot_roots into a fresh mount namespace"

@@ -16,7 +16,7 @@ import (
 //
 // The template is split into words with simple shell-like quoting (no shell
 // is run) and each placeholder is substituted: {rootfs} {hostname} {pids}
-// {memory} (bytes) {id}, and {cmd}, which expands to the probe's argv as
+// {memory} (bytes) {cpus} (a CPU quota, e.g. 0.2) {id}, and {cmd}, which expands to the probe's argv as
 // separate words (it must be a word of its own). A knob whose placeholder
 // is missing cannot be expressed, so its checks skip; weakenings (shares,
 // chroot, user namespaces, rootless, hardening) have no placeholder and
@@ -35,6 +35,7 @@ const (
 	PhHostname = "{hostname}"
 	PhPids     = "{pids}"
 	PhMemory   = "{memory}"
+	PhCPUs     = "{cpus}"
 	PhID       = "{id}"
 	PhCmd      = "{cmd}"
 )
@@ -79,7 +80,7 @@ func (c *Command) has(ph string) bool {
 
 // Can implements Target.
 func (c *Command) Can(k Knob) (bool, string) {
-	need := map[Knob]string{KnobHostname: PhHostname, KnobPidsMax: PhPids, KnobMemory: PhMemory}
+	need := map[Knob]string{KnobHostname: PhHostname, KnobPidsMax: PhPids, KnobMemory: PhMemory, KnobCPUs: PhCPUs}
 	if ph, ok := need[k]; ok {
 		if !c.has(ph) {
 			return false, "template has no " + ph
@@ -109,7 +110,7 @@ func (c *Command) Argv(o RunOpts) []string {
 		hostname = "container"
 	}
 	r := strings.NewReplacer(PhRootfs, o.Rootfs, PhHostname, hostname, PhPids, strconv.FormatInt(o.PidsMax, 10),
-		PhMemory, strconv.FormatInt(o.Memory, 10), PhID, o.ID)
+		PhMemory, strconv.FormatInt(o.Memory, 10), PhCPUs, strconv.FormatFloat(o.CPUs, 'g', -1, 64), PhID, o.ID)
 	var out []string
 	for _, w := range c.Words {
 		if w == PhCmd {

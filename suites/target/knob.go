@@ -14,6 +14,7 @@ const (
 	KnobChroot   Knob = "chroot"
 	KnobPidsMax  Knob = "pids-max"
 	KnobMemory   Knob = "memory"
+	KnobCPUs     Knob = "cpus"
 	KnobRootless Knob = "rootless"
 	KnobUserNS   Knob = "userns"
 	KnobInspect  Knob = "inspect" // hold the container alive for host-side inspection
@@ -48,6 +49,9 @@ func Needs(o RunOpts) []Knob {
 	}
 	if o.Memory > 0 {
 		ks = append(ks, KnobMemory)
+	}
+	if o.CPUs > 0 {
+		ks = append(ks, KnobCPUs)
 	}
 	if o.Rootless {
 		ks = append(ks, KnobRootless)

@@ -28,7 +28,7 @@ func (l *LittleContainer) Name() string { return "little-container" }
 // Can implements Target: the CLI expresses every knob.
 func (l *LittleContainer) Can(k Knob) (bool, string) {
 	switch k {
-	case KnobHostname, KnobChroot, KnobPidsMax, KnobMemory, KnobRootless, KnobUserNS, KnobInspect,
+	case KnobHostname, KnobChroot, KnobPidsMax, KnobMemory, KnobCPUs, KnobRootless, KnobUserNS, KnobInspect,
 		KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices,
 		KnobInheritFD, KnobPreserveFDs, KnobWorkdir:
 		return true, ""
@@ -60,6 +60,9 @@ func (l *LittleContainer) Argv(o RunOpts, pidFile string) []string {
 	}
 	if o.Memory > 0 {
 		a = append(a, "--memory", strconv.FormatInt(o.Memory, 10))
+	}
+	if o.CPUs > 0 {
+		a = append(a, "--cpus", strconv.FormatFloat(o.CPUs, 'g', -1, 64))
 	}
 	if o.Rootless {
 		a = append(a, "--rootless")

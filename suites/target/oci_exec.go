@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +55,7 @@ func (r *OCI) Name() string { return r.Runtime }
 // Can implements Target.
 func (r *OCI) Can(k Knob) (bool, string) {
 	switch k {
-	case KnobHostname, KnobPidsMax, KnobMemory, KnobUserNS, KnobInspect, KnobRootless,
+	case KnobHostname, KnobPidsMax, KnobMemory, KnobCPUs, KnobUserNS, KnobInspect, KnobRootless,
 		KnobCapAdd, KnobNewPrivs, KnobUnmask, KnobAllowDevices,
 		KnobInheritFD, KnobPreserveFDs, KnobWorkdir:
 		return true, ""
@@ -77,11 +78,14 @@ func (r *OCI) Can(k Knob) (bool, string) {
 func (r *OCI) Options(o RunOpts) (oci.Options, error) {
 	opts := oci.Options{
 		Rootfs: o.Rootfs, Args: o.Args, Hostname: o.Hostname, Share: o.Share,
-		PidsMax: o.PidsMax, Memory: o.Memory, UserNS: o.UserNS && !o.Rootless, Rootless: o.Rootless,
+		PidsMax: o.PidsMax, Memory: o.Memory, CPUQuota: CPUQuota(o.CPUs), UserNS: o.UserNS && !o.Rootless, Rootless: o.Rootless,
 		AllowNewPrivileges: o.AllowNewPrivileges, Unmasked: o.Unmask, SeccompUnconfined: o.SeccompUnconfined,
 	}
 	if !o.Rootless {
 		opts.CgroupsPath = strings.TrimSuffix(r.CgroupParent, "/") + "/" + o.ID
+	}
+	if opts.CPUQuota > 0 {
+		opts.CPUPeriod = CPUPeriod
 	}
 	if len(o.CapAdd) > 0 {
 		set, err := capability.Adjust(capability.NewSet(capability.Default...), o.CapAdd, nil)
@@ -94,6 +98,18 @@ func (r *OCI) Options(o RunOpts) (oci.Options, error) {
 		opts.Capabilities = &set
 	}
 	return opts, nil
+}
+
+// CPUPeriod is the CFS period, in µs, a RunOpts.CPUs quota is expressed
+// against: the kernel's default, and what little-container's --cpus uses.
+const CPUPeriod = 100000
+
+// CPUQuota is the CFS quota in µs per CPUPeriod for cpus CPUs; 0 for none.
+func CPUQuota(cpus float64) int64 {
+	if cpus <= 0 {
+		return 0
+	}
+	return int64(math.Round(cpus * CPUPeriod))
 }
 
 // Spec is the config.json for o: package oci's spec, with what Options
@@ -190,7 +206,7 @@ func (r *OCI) Run(ctx context.Context, o RunOpts) (res *Result, err error) {
 	if ok, why := Supports(r, o); !ok {
 		return nil, fmt.Errorf("%w: %s", ErrUnsupported, why)
 	}
-	if o.Rootless && (o.PidsMax > 0 || o.Memory > 0) {
+	if o.Rootless && (o.PidsMax > 0 || o.Memory > 0 || o.CPUs > 0) {
 		return nil, fmt.Errorf("%w: rootless %s gets no cgroup on this host to hold limits", ErrUnsupported, r.Runtime)
 	}
 	if o.ID == "" {

@@ -31,7 +31,7 @@ func (s *Seed) Can(k Knob) (bool, string) {
 		return true, "the seed always chroots"
 	case KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices:
 		return true, "the seed already runs as full root with no hardening at all"
-	case KnobPidsMax, KnobMemory:
+	case KnobPidsMax, KnobMemory, KnobCPUs:
 		return false, "the seed has no cgroups, so no limits"
 	case KnobUserNS:
 		return false, "the seed makes no user namespace"

@@ -35,8 +35,11 @@ type RunOpts struct {
 	Chroot   bool     // weakening: chroot(2) instead of pivot_root(2), as the seed runtime did
 	PidsMax  int64
 	Memory   int64 // bytes
-	Rootless bool  // run the runtime as an unprivileged host user
-	UserNS   bool  // new user namespace, container root mapped to an unprivileged host uid
+	// CPUs is a CFS quota in CPUs per 100 ms period (0.2: 20 ms of every
+	// 100 ms); 0 means no quota.
+	CPUs     float64
+	Rootless bool // run the runtime as an unprivileged host user
+	UserNS   bool // new user namespace, container root mapped to an unprivileged host uid
 	ID       string
 
 	// InheritDir, when set, is opened on the host and handed to the
