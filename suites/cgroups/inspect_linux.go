@@ -21,12 +21,17 @@ const (
 	inlineSample = 2 * time.Millisecond
 )
 
+// Reads are what InspectHold reads from the host during the hold.
+type Reads struct {
+	Pids, Mem, CPU bool // the container's pids, memory, cpu cgroup
+	HostFork       bool // whether the host can still run a process
+}
+
 // InspectHold returns the Inspect callback for probes run with -hold. It
-// waits until the probe blocks on stdin, then reads from the host, in the
-// container's cgroup: pids (when pids) and memory (when mem), and, with
-// hostFork, whether the host can still run a process. Not seeing the hold
-// or failing to read is recorded in hs for the judge, not returned.
-func InspectHold(hs *HostSide, pids, mem, hostFork bool) func(ctx context.Context, live *target.Live) error {
+// waits until the probe blocks on stdin, then reads from the host what r
+// asks for. Not seeing the hold or failing to read is recorded in hs for
+// the judge, not returned.
+func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.Live) error {
 	return func(ctx context.Context, live *target.Live) error {
 		wctx, cancel := context.WithTimeout(ctx, HoldWait)
 		defer cancel()
@@ -40,17 +45,24 @@ func InspectHold(hs *HostSide, pids, mem, hostFork bool) func(ctx context.Contex
 			return nil
 		}
 		hs.Held = true
-		if err := hs.observe(pid, false); err != nil {
+		ctrls := []string{"pids", "memory"}
+		if r.CPU {
+			ctrls = append(ctrls, "cpu")
+		}
+		if err := hs.observe(pid, false, ctrls...); err != nil {
 			hs.ReadErrs = append(hs.ReadErrs, err.Error())
 			return nil
 		}
-		if pids {
+		if r.Pids {
 			hs.readPids()
 		}
-		if mem {
+		if r.Mem {
 			hs.readMem()
 		}
-		if hostFork {
+		if r.CPU {
+			hs.readCPU()
+		}
+		if r.HostFork {
 			fc := HostFork(ctx)
 			hs.HostFork = &fc
 		}
@@ -78,7 +90,7 @@ func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) er
 			case pid > 0 && hs.Mem == nil:
 				// The cgroup may vanish between reads when the hog dies:
 				// a failed read here is a race, not evidence.
-				if hs.observe(pid, true) == nil {
+				if hs.observe(pid, true, "pids", "memory") == nil {
 					if s, err := ReadMemory(hs.Dirs["memory"], hs.Layout.V2()); err == nil {
 						first := *s
 						hs.Mem, hs.MemFirst, hs.OOMSampled = s, &first, s.OOMKills
@@ -105,10 +117,10 @@ func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) er
 	}
 }
 
-// observe records pid, its start time and its cgroup directories. With
-// requireID a process not (yet) in a cgroup named after the container is
+// observe records pid, its start time and its cgroup directories for
+// ctrls (those the host has). With requireID a process not (yet) in a cgroup named after the container is
 // refused, so a runtime still moving it is not mistaken for the container.
-func (hs *HostSide) observe(pid int, requireID bool) error {
+func (hs *HostSide) observe(pid int, requireID bool, ctrls ...string) error {
 	st, err := readStartTime(pid)
 	if err != nil {
 		return err
@@ -118,7 +130,7 @@ func (hs *HostSide) observe(pid int, requireID bool) error {
 		return err
 	}
 	dirs := map[string]string{}
-	for _, ctrl := range []string{"pids", "memory"} {
+	for _, ctrl := range ctrls {
 		if hs.Layout.Missing(ctrl) != "" {
 			continue
 		}
@@ -161,6 +173,20 @@ func (hs *HostSide) readMem() {
 		return
 	}
 	hs.Mem = s
+}
+
+func (hs *HostSide) readCPU() {
+	d, ok := hs.Dirs["cpu"]
+	if !ok {
+		hs.ReadErrs = append(hs.ReadErrs, "no cpu cgroup directory for the container")
+		return
+	}
+	s, err := ReadCPU(d, hs.Layout.V2())
+	if err != nil {
+		hs.ReadErrs = append(hs.ReadErrs, err.Error())
+		return
+	}
+	hs.CPU = s
 }
 
 // HostFork runs `true` on the host and reports whether it ran, and how

@@ -20,6 +20,8 @@ type Want struct {
 	ForkMax int   // the bomb's -max
 	Memory  int64 // the memory limit demanded, bytes
 	HogMax  int64 // the hog's -max, bytes
+	// CPUQuota and CPUPeriod are the CFS quota demanded, in µs.
+	CPUQuota, CPUPeriod int64
 }
 
 // MemSlack is how far past the limit the hog may report having touched:

@@ -61,7 +61,7 @@ func runPids(ctx SpecContext, tn string, c limitCase) {
 	e := check.Prepare(ctx, art, cell, true)
 	hs := hostSide(cell, "pids")
 	w := cgroups.Want{PidsMax: pidsLimit, ForkMax: checkForks}
-	o := target.RunOpts{ID: hs.ID, Inspect: cgroups.InspectHold(hs, true, false, true)}
+	o := target.RunOpts{ID: hs.ID, Inspect: cgroups.InspectHold(hs, cgroups.Reads{Pids: true, HostFork: true})}
 	if c.Control {
 		w.ForkMax = controlForks
 	} else {
@@ -82,7 +82,7 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 	e := check.Prepare(ctx, art, cell, true)
 	hs := hostSide(cell, "memory")
 	w := cgroups.Want{Memory: memLimit, HogMax: hogMax}
-	o := target.RunOpts{ID: hs.ID, Inspect: cgroups.InspectHold(hs, false, true, false)}
+	o := target.RunOpts{ID: hs.ID, Inspect: cgroups.InspectHold(hs, cgroups.Reads{Mem: true})}
 	flags := []string{"-max", strconv.Itoa(hogMax), "-hold"}
 	if c.Inline {
 		flags = append(flags, "-inline")

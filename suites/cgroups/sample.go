@@ -79,6 +79,8 @@ type HostSide struct {
 	// first sight of its cgroup); nil when not read.
 	Pids *PidsSample
 	Mem  *MemSample
+	// CPU is the container's cpu cgroup read during the hold.
+	CPU *CPUSample
 	// MemFirst is the inline hog's memory cgroup at first sight.
 	MemFirst *MemSample
 	// OOMSampled is the highest oom_kill count sampled while the container
