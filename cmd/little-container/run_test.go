@@ -339,9 +339,18 @@ func TestSignalForwarded(t *testing.T) {
 	t.Parallel()
 	for _, sig := range []syscall.Signal{unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT} {
 		// PID 1 of a namespace only gets signals it handles: the trap.
-		script := fmt.Sprintf(`trap "exit %d" %s; while :; do sleep 0.1; done`, 40+int(sig), strings.TrimPrefix(unix.SignalName(sig), "SIG"))
-		cmd, _, done := startContainer(t, "--rootfs", makeRootfs(t), "sh", "-c", script)
-		time.Sleep(200 * time.Millisecond) // let the shell install its trap
+		// The shell marks in its rootfs when its trap is in place; a fixed
+		// sleep would race a slow (emulated) machine.
+		script := fmt.Sprintf(`trap "exit %d" %s; touch /tmp/trapped; while :; do sleep 0.1; done`, 40+int(sig), strings.TrimPrefix(unix.SignalName(sig), "SIG"))
+		root := makeRootfs(t)
+		cmd, _, done := startContainer(t, "--rootfs", root, "sh", "-c", script)
+		deadline := time.Now().Add(10 * time.Second)
+		for _, err := os.Stat(filepath.Join(root, "tmp/trapped")); err != nil; _, err = os.Stat(filepath.Join(root, "tmp/trapped")) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%v: the shell never installed its trap", sig)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 		cmd.Process.Signal(sig)
 		if c := waitCode(t, done); c != 40+int(sig) {
 			t.Errorf("%v: exit %d, want %d: the signal did not reach the container", sig, c, 40+int(sig))
