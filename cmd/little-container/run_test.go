@@ -363,7 +363,7 @@ func TestCgroupDuringRunAndGoneAfter(t *testing.T) {
 	t.Parallel()
 	id := testID(t)
 	_, _, done := startContainer(t, "--rootfs", makeRootfs(t), "--id", id, "--pids-max", "9", "--memory", "48M",
-		"sh", "-c", "sleep 30 & sleep 30 & sleep 1; exit 3")
+		"sh", "-c", "sleep 30 & sleep 30 & sleep 3; exit 3")
 	dirs := cgroupDirs(t, id)
 	if len(dirs) == 0 {
 		t.Fatal("no cgroup while the container runs")
@@ -551,7 +551,7 @@ func TestCPUQuotaInCgroup(t *testing.T) {
 	needRoot(t)
 	t.Parallel()
 	id := testID(t)
-	_, _, done := startContainer(t, "--rootfs", makeRootfs(t), "--id", id, "--cpus", "0.5", "sleep", "1")
+	_, _, done := startContainer(t, "--rootfs", makeRootfs(t), "--id", id, "--cpus", "0.5", "sleep", "3")
 	found := false
 	for _, d := range cgroupDirs(t, id) {
 		if b, err := os.ReadFile(filepath.Join(d, "cpu.cfs_quota_us")); err == nil {
