@@ -18,9 +18,9 @@ import (
 	"github.com/moby/sys/mountinfo"
 )
 
-// requireV1Root skips unless the test runs as root on a v1 or hybrid host,
-// the only layout this machine can test for real.
-func requireV1Root(t *testing.T) Mode {
+// requireRootMode skips unless the test runs as root on a host whose
+// cgroup layout is one of modes, and returns the layout.
+func requireRootMode(t *testing.T, why string, modes ...Mode) Mode {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create cgroups")
@@ -29,10 +29,17 @@ func requireV1Root(t *testing.T) Mode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m != ModeV1 && m != ModeHybrid {
-		t.Skipf("needs a cgroup v1 or hybrid host, this one is %v", m)
+	if !slices.Contains(modes, m) {
+		t.Skipf("needs %s, this one is %v", why, m)
 	}
 	return m
+}
+
+// requireV1Root skips unless the test runs as root on a v1 or hybrid host,
+// the only layout this machine can test for real.
+func requireV1Root(t *testing.T) Mode {
+	t.Helper()
+	return requireRootMode(t, "a cgroup v1 or hybrid host", ModeV1, ModeHybrid)
 }
 
 // uniqueID names a test cgroup after the test and the process.

@@ -16,16 +16,7 @@ import (
 // limits need controllers and are covered by the plan tests.
 func hybridUnified(t *testing.T) hostFacts {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create cgroups")
-	}
-	m, err := Detect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m != ModeHybrid {
-		t.Skipf("needs a hybrid host with cgroup2 at /sys/fs/cgroup/unified, this one is %v", m)
-	}
+	requireRootMode(t, "a hybrid host with cgroup2 at /sys/fs/cgroup/unified", ModeHybrid)
 	root := filepath.Join(cgroupRoot, "unified")
 	ctrls, err := readList(filepath.Join(root, "cgroup.controllers"))
 	if err != nil {
@@ -34,8 +25,10 @@ func hybridUnified(t *testing.T) hostFacts {
 	return hostFacts{Mode: ModeUnified, V2Root: root, V2Controllers: ctrls}
 }
 
-func TestV2PathOnHybridUnifiedMount(t *testing.T) {
-	facts := hybridUnified(t)
+// createOnUnified plans and creates a test cgroup on the unified mount,
+// destroyed when the test ends, pass or fail.
+func createOnUnified(t *testing.T, facts hostFacts) (Config, Cgroup) {
+	t.Helper()
 	cfg := Config{ID: uniqueID(t)}
 	p, err := plan(cfg, facts)
 	if err != nil {
@@ -50,6 +43,12 @@ func TestV2PathOnHybridUnifiedMount(t *testing.T) {
 			t.Errorf("cleanup Destroy: %v", err)
 		}
 	})
+	return cfg, cg
+}
+
+func TestV2PathOnHybridUnifiedMount(t *testing.T) {
+	facts := hybridUnified(t)
+	cfg, cg := createOnUnified(t, facts)
 	dir := cg.Paths()[""]
 	if want := filepath.Join(facts.V2Root, "little-container", cfg.ID); dir != want {
 		t.Fatalf("Paths()[\"\"] = %q, want %q", dir, want)
@@ -112,20 +111,7 @@ func TestV2LimitWithoutControllerOnHybridUnifiedMount(t *testing.T) {
 
 func TestReadCgroupFactsOnHybridUnifiedMount(t *testing.T) {
 	facts := hybridUnified(t)
-	cfg := Config{ID: uniqueID(t)}
-	p, err := plan(cfg, facts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cg, err := create(cfg, p)
-	if err != nil {
-		t.Fatalf("create: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := cg.Destroy(); err != nil {
-			t.Errorf("cleanup Destroy: %v", err)
-		}
-	})
+	_, cg := createOnUnified(t, facts)
 	dir := cg.Paths()[""]
 	if got := readCgroupFacts(dir); !got.Delegated || got.HasProcs {
 		t.Errorf("fresh cgroup owned by us: %+v, want delegated and empty", got)
