@@ -68,10 +68,7 @@ func Spec(o Options) *specs.Spec {
 		caps = *o.Capabilities
 	}
 	capNames := caps.Names()
-	env := o.Env
-	if !slices.ContainsFunc(env, func(e string) bool { return len(e) > 5 && e[:5] == "PATH=" }) {
-		env = append([]string{"PATH=" + runtime.DefaultPath}, env...)
-	}
+	env := runtime.DefaultEnv(o.Env)
 	s := &specs.Spec{
 		Version: specVersion,
 		Root:    &specs.Root{Path: o.Rootfs},

@@ -7,9 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// DefaultPath is the PATH a container gets when its environment has none.
-const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 // resolveCommand finds the command inside the new root, as a shell would,
 // so the runtime can answer 127 (not found) or 126 (not executable) before
 // it releases the container, instead of a bare exec failure.

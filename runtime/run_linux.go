@@ -180,15 +180,8 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) (*exec.Cmd, er
 
 // release walks the init through the sync protocol up to its exec.
 func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) error {
-	env := spec.Env
-	if !hasKey(env, "PATH") {
-		env = append([]string{"PATH=" + DefaultPath}, env...)
-	}
-	if !hasKey(env, "HOME") {
-		env = append(env, "HOME=/")
-	}
 	cfg := &initConfig{
-		Rootfs: rootfs, Args: spec.Args, Env: env, Cwd: spec.Cwd, Hostname: spec.Hostname,
+		Rootfs: rootfs, Args: spec.Args, Env: DefaultEnv(spec.Env), Cwd: spec.Cwd, Hostname: spec.Hostname,
 		UID: spec.UID, GID: spec.GID, Share: spec.Share, Chroot: spec.Chroot, UserNS: spec.UserNS,
 		Caps: capability.NewSet(capability.Default...), Seccomp: spec.Seccomp,
 		NewPrivs: spec.AllowNewPrivileges, Unmasked: spec.Unmasked, AllowDevices: spec.AllowDevices,
@@ -239,15 +232,6 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) erro
 		return m.Err
 	}
 	return fmt.Errorf("sync: unexpected %q after go", m.Kind)
-}
-
-func hasKey(env []string, key string) bool {
-	for _, e := range env {
-		if len(e) > len(key) && e[:len(key)+1] == key+"=" {
-			return true
-		}
-	}
-	return false
 }
 
 // wait forwards signals to the container's PID 1 until it exits. When ctx

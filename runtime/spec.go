@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/little-container/little-container/runtime/capability"
@@ -185,4 +186,29 @@ func (s *Spec) Validate() error {
 		return bad("workdir %q: must be absolute", s.Cwd)
 	}
 	return nil
+}
+
+// DefaultPath is the PATH a container gets when its environment has none.
+const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// DefaultEnv completes a container's environment: PATH first when it has
+// none, HOME=/ when it has none. The OCI bundles use it too, so every
+// graded runtime starts the probe with the same environment.
+func DefaultEnv(env []string) []string {
+	has := func(key string) bool {
+		for _, e := range env {
+			if strings.HasPrefix(e, key+"=") {
+				return true
+			}
+		}
+		return false
+	}
+	out := slices.Clone(env)
+	if !has("PATH") {
+		out = append([]string{"PATH=" + DefaultPath}, out...)
+	}
+	if !has("HOME") {
+		out = append(out, "HOME=/")
+	}
+	return out
 }

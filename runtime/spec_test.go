@@ -54,3 +54,17 @@ func TestParseNamespaces(t *testing.T) {
 		t.Fatalf("want error naming bogus, got %v", err)
 	}
 }
+
+func TestDefaultEnv(t *testing.T) {
+	got := DefaultEnv([]string{"A=1"})
+	if len(got) != 3 || got[0] != "PATH="+DefaultPath || got[1] != "A=1" || got[2] != "HOME=/" {
+		t.Errorf("DefaultEnv = %v", got)
+	}
+	kept := DefaultEnv([]string{"PATH=/x", "HOME=/h", "PATHOLOGY=1"})
+	if len(kept) != 3 || kept[0] != "PATH=/x" {
+		t.Errorf("a given PATH and HOME must stay: %v", kept)
+	}
+	if got := DefaultEnv([]string{"PATHX=1"}); got[0] != "PATH="+DefaultPath {
+		t.Errorf("PATHX is not PATH: %v", got)
+	}
+}
