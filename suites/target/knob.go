@@ -2,7 +2,10 @@ package target
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/little-container/little-container/runtime"
 )
 
 // Knob is one thing a run may ask of a target.
@@ -88,11 +91,8 @@ func Supports(t Target, o RunOpts) (bool, string) {
 	return true, ""
 }
 
-// knownShares are the namespaces a share knob may name.
-var knownShares = map[string]bool{"pid": true, "net": true, "ipc": true, "uts": true, "user": true, "cgroup": true, "mnt": true}
-
 // isShare reports whether k is a share knob for a known namespace.
 func isShare(k Knob) bool {
 	ns, ok := strings.CutPrefix(string(k), "share-")
-	return ok && knownShares[ns]
+	return ok && slices.Contains(runtime.AllNamespaces, runtime.Namespace(ns))
 }
