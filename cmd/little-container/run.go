@@ -14,6 +14,7 @@ import (
 
 	"github.com/little-container/little-container/runtime"
 	"github.com/little-container/little-container/runtime/capability"
+	"github.com/little-container/little-container/runtime/cgroups"
 )
 
 const runUsage = `Usage: little-container run [flags] COMMAND [ARG...]
@@ -171,7 +172,7 @@ func (o *runOpts) spec(args []string, set map[string]bool) (runtime.Spec, error)
 		if err != nil {
 			return s, fmt.Errorf("--cpus %s: %w", o.cpus, err)
 		}
-		s.Resources.CPUQuota, s.Resources.CPUPeriod = q, cpuPeriod
+		s.Resources.CPUQuota, s.Resources.CPUPeriod = q, cgroups.DefaultCPUPeriod
 	}
 	if o.user != "" {
 		uid, gid, err := parseUser(o.user)
@@ -207,17 +208,13 @@ func printFlags(fs *flag.FlagSet) {
 	})
 }
 
-// cpuPeriod is the CFS period --cpus is expressed against (the kernel's
-// default, 100 ms).
-const cpuPeriod = 100000
-
-// parseCPUs turns "0.5" into a quota of 50000 µs per cpuPeriod.
+// parseCPUs turns "0.5" into a quota of 50000 µs per 100 ms period.
 func parseCPUs(v string) (int64, error) {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || f <= 0 || f > 1024 {
 		return 0, errors.New("want a number of CPUs greater than zero, e.g. 0.5")
 	}
-	q := int64(f * cpuPeriod)
+	q := cgroups.CPUQuota(f)
 	if q < 1000 {
 		return 0, errors.New("below the kernel's minimum quota of 1 ms per period (0.01 CPUs)")
 	}

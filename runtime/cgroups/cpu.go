@@ -1,6 +1,9 @@
 package cgroups
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // cpuWrites sets the CFS bandwidth: v2 cpu.max "quota period"; v1 the period
 // first, then the quota, so the quota is checked against the new period.
@@ -20,4 +23,14 @@ func cpuWrites(m Mode, r Resources) []fileWrite {
 		{Controller: ctrlCPU, File: "cpu.cfs_period_us", Value: p},
 		{Controller: ctrlCPU, File: "cpu.cfs_quota_us", Value: q},
 	}
+}
+
+// CPUQuota is the CFS quota in µs per DefaultCPUPeriod that lets a cgroup
+// use cpus CPUs (0.5: half of one); 0 for none. The CLI's --cpus and the
+// suites' CPU knob both go through it.
+func CPUQuota(cpus float64) int64 {
+	if cpus <= 0 {
+		return 0
+	}
+	return int64(math.Round(cpus * DefaultCPUPeriod))
 }

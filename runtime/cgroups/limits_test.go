@@ -86,3 +86,11 @@ func TestDevicesWrites(t *testing.T) {
 		}
 	}
 }
+
+func TestCPUQuota(t *testing.T) {
+	for cpus, want := range map[float64]int64{0: 0, -1: 0, 0.2: 20000, 0.5: 50000, 1: 100000, 0.333: 33300} {
+		if got := CPUQuota(cpus); got != want {
+			t.Errorf("CPUQuota(%v) = %d, want %d", cpus, got, want)
+		}
+	}
+}

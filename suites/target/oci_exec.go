@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/little-container/little-container/oci"
 	"github.com/little-container/little-container/runtime/capability"
+	"github.com/little-container/little-container/runtime/cgroups"
 )
 
 // OCI runs probes through a runc-compatible command line (runc, crun): it
@@ -78,7 +78,7 @@ func (r *OCI) Can(k Knob) (bool, string) {
 func (r *OCI) Options(o RunOpts) (oci.Options, error) {
 	opts := oci.Options{
 		Rootfs: o.Rootfs, Args: o.Args, Hostname: o.Hostname, Share: o.Share,
-		PidsMax: o.PidsMax, Memory: o.Memory, CPUQuota: CPUQuota(o.CPUs), UserNS: o.UserNS && !o.Rootless, Rootless: o.Rootless,
+		PidsMax: o.PidsMax, Memory: o.Memory, CPUQuota: cgroups.CPUQuota(o.CPUs), UserNS: o.UserNS && !o.Rootless, Rootless: o.Rootless,
 		AllowNewPrivileges: o.AllowNewPrivileges, Unmasked: o.Unmask, SeccompUnconfined: o.SeccompUnconfined,
 	}
 	if !o.Rootless {
@@ -102,15 +102,7 @@ func (r *OCI) Options(o RunOpts) (oci.Options, error) {
 
 // CPUPeriod is the CFS period, in µs, a RunOpts.CPUs quota is expressed
 // against: the kernel's default, and what little-container's --cpus uses.
-const CPUPeriod = 100000
-
-// CPUQuota is the CFS quota in µs per CPUPeriod for cpus CPUs; 0 for none.
-func CPUQuota(cpus float64) int64 {
-	if cpus <= 0 {
-		return 0
-	}
-	return int64(math.Round(cpus * CPUPeriod))
-}
+const CPUPeriod = cgroups.DefaultCPUPeriod
 
 // Spec is the config.json for o: package oci's spec, with what Options
 // cannot say patched in (the rootless user, an open device cgroup).
