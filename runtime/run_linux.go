@@ -84,11 +84,7 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	childEnd := os.NewFile(uintptr(fds[1]), "sync")
 	defer unix.Close(parentFD)
 
-	cmd, err := initCommand(&spec, cg, childEnd)
-	if err != nil {
-		childEnd.Close()
-		return st, err
-	}
+	cmd := initCommand(&spec, cg, childEnd)
 	err = cmd.Start()
 	childEnd.Close()
 	if err != nil {
@@ -126,7 +122,7 @@ func checkRootfs(dir string) (string, error) {
 }
 
 // initCommand prepares the re-exec of this binary as the container's init.
-func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) (*exec.Cmd, error) {
+func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) *exec.Cmd {
 	cmd := exec.Command("/proc/self/exe")
 	cmd.Args = []string{"little-container-init"}
 	// Preserved descriptors keep their numbers (3, 4, ...); the sync
@@ -175,7 +171,7 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) (*exec.Cmd, er
 		}
 	}
 	cmd.SysProcAttr = attr
-	return cmd, nil
+	return cmd
 }
 
 // release walks the init through the sync protocol up to its exec.
