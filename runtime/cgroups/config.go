@@ -52,6 +52,11 @@ type Config struct {
 	// to the hierarchy root (v1: to each controller's mount). Rootless on v2,
 	// it names the delegated directory to create the container's cgroup in.
 	Parent string
+	// Record, when set, is called with the planned directories (as Paths
+	// returns them) before any is created, so that a caller can note them
+	// where a later collector (Reclaim) finds them, even if the caller is
+	// killed half-way through creating them. An error stops New.
+	Record func(paths map[string]string) error
 }
 
 var idPattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)

@@ -3,6 +3,7 @@ package cgroups
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -34,6 +35,11 @@ func New(cfg Config) (Cgroup, error) {
 	p, err := plan(cfg, facts)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Record != nil {
+		if err := cfg.Record(maps.Clone(p.Paths)); err != nil {
+			return nil, err
+		}
 	}
 	return create(cfg, p)
 }
