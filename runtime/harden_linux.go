@@ -23,23 +23,102 @@ var MaskedPaths = []string{
 // (core_pattern is a classic escape), the sysrq trigger, interrupts, buses.
 var ReadonlyPaths = []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
 
-// maskPaths covers each masked file with /dev/null and each masked
-// directory with an empty read-only tmpfs. Paths the kernel lacks are skipped.
-func maskPaths(paths []string) error {
-	for _, p := range paths {
-		var st unix.Stat_t
-		if err := unix.Stat(p, &st); err != nil {
-			if errors.Is(err, unix.ENOENT) {
+// checkKernelFS makes sure p is the kernel's own file system (proc or
+// sysfs, by statfs type) before masks are applied under it: only then is a
+// missing entry one this kernel does not have (timer_stats left in 4.11,
+// /proc/acpi needs ACPI), and only then is skipping it safe.
+func checkKernelFS(p string, magic int64, name string) error {
+	var sfs unix.Statfs_t
+	if err := unix.Statfs(p, &sfs); err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	if int64(sfs.Type) != magic {
+		return fmt.Errorf("%s is not a %s file system (type %#x): its masks cannot be applied", p, name, sfs.Type)
+	}
+	return nil
+}
+
+// openMaskTarget opens a path to mask or make read-only, without following
+// a final link. ok is false when the kernel does not have it (see
+// checkKernelFS); a mask that cannot be applied otherwise is an error,
+// never skipped.
+func openMaskTarget(p string) (fd int, ok bool, err error) {
+	fd, err = unix.Open(p, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ENOENT) {
+		return -1, false, nil
+	}
+	if err != nil {
+		return -1, false, err
+	}
+	return fd, true, nil
+}
+
+// checkMaskRoots verifies that /proc and /sys are the kernel's before any
+// mask goes under them (see checkKernelFS).
+func checkMaskRoots() error {
+	if err := checkKernelFS("/proc", unix.PROC_SUPER_MAGIC, "proc"); err != nil {
+		return err
+	}
+	return checkKernelFS("/sys", unix.SYSFS_MAGIC, "sysfs")
+}
+
+// applyMasks masks MaskedPaths and makes ReadonlyPaths read-only. lenient
+// is the --unsafe-follow-rootfs-links weakening: mounts by path, and a
+// mask that cannot be applied is skipped, as the seed runtime did (that is
+// how a hostile rootfs switched masking off).
+func applyMasks(lenient bool) error {
+	if lenient {
+		for _, p := range MaskedPaths {
+			var st unix.Stat_t
+			if unix.Stat(p, &st) != nil {
 				continue
 			}
+			if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+				mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0")
+			} else {
+				mount("/dev/null", p, "", unix.MS_BIND, "")
+			}
+		}
+		for _, p := range ReadonlyPaths {
+			if mount(p, p, "", unix.MS_BIND|unix.MS_REC, "") == nil {
+				remount(p, p, unix.MS_RDONLY)
+			}
+		}
+		return nil
+	}
+	if err := checkMaskRoots(); err != nil {
+		return fmt.Errorf("masked paths: %w", err)
+	}
+	if err := maskPaths(MaskedPaths); err != nil {
+		return fmt.Errorf("masked paths: %w", err)
+	}
+	if err := readonlyPaths(ReadonlyPaths); err != nil {
+		return fmt.Errorf("read-only paths: %w", err)
+	}
+	return nil
+}
+
+// maskPaths covers each masked file with /dev/null and each masked
+// directory with an empty read-only tmpfs, mounting onto a descriptor of
+// the path.
+func maskPaths(paths []string) error {
+	for _, p := range paths {
+		fd, ok, err := openMaskTarget(p)
+		if err != nil {
 			return fmt.Errorf("mask %s: %w", p, err)
 		}
-		var err error
-		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-			err = mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0")
-		} else {
-			err = mount("/dev/null", p, "", unix.MS_BIND, "")
+		if !ok {
+			continue
 		}
+		var st unix.Stat_t
+		if err = unix.Fstat(fd, &st); err == nil {
+			if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+				err = mountAt("tmpfs", fd, p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0")
+			} else {
+				err = mountAt("/dev/null", fd, p, "", unix.MS_BIND, "")
+			}
+		}
+		unix.Close(fd)
 		if err != nil {
 			return fmt.Errorf("mask %s: %w", p, err)
 		}
@@ -47,50 +126,37 @@ func maskPaths(paths []string) error {
 	return nil
 }
 
-// readonlyPaths binds each path onto itself and remounts it read-only.
+// readonlyPaths binds each path onto itself, remounts it read-only and
+// checks that it is.
 func readonlyPaths(paths []string) error {
 	for _, p := range paths {
-		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+		fd, ok, err := openMaskTarget(p)
+		if err != nil {
+			return fmt.Errorf("read-only %s: %w", p, err)
+		}
+		if !ok {
 			continue
 		}
-		if err := mount(p, p, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		err = mountAt(fdPath(fd), fd, p, "", unix.MS_BIND|unix.MS_REC, "")
+		unix.Close(fd)
+		if err != nil {
+			return err
+		}
+		// Open again to hold the new mount rather than what it covers.
+		top, err := unix.Open(p, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
 			return fmt.Errorf("read-only %s: %w", p, err)
 		}
-		if err := remount(p, unix.MS_RDONLY); err != nil {
-			return fmt.Errorf("read-only %s: %w", p, err)
+		err = remount(fdPath(top), p, unix.MS_RDONLY)
+		if err == nil {
+			err = checkFlags(top, p, unix.ST_RDONLY)
+		}
+		unix.Close(top)
+		if err != nil {
+			return err
 		}
 	}
 	return nil
-}
-
-// remount adds flags to the bind mount at p. It keeps the flags the mount
-// already has: in a user namespace the kernel refuses a remount that would
-// clear a flag the outer namespace set (nosuid, nodev, noexec, ...).
-func remount(p string, add uintptr) error {
-	var sfs unix.Statfs_t
-	if err := unix.Statfs(p, &sfs); err != nil {
-		return fmt.Errorf("statfs %s: %w", p, err)
-	}
-	return mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|mountFlags(sfs.Flags)|add, "")
-}
-
-// mountFlags turns statfs ST_* flags into the MS_* flags that keep them.
-func mountFlags(st int64) uintptr {
-	var ms uintptr
-	for _, f := range []struct {
-		st int64
-		ms uintptr
-	}{
-		{unix.ST_RDONLY, unix.MS_RDONLY}, {unix.ST_NOSUID, unix.MS_NOSUID},
-		{unix.ST_NODEV, unix.MS_NODEV}, {unix.ST_NOEXEC, unix.MS_NOEXEC},
-		{unix.ST_NOATIME, unix.MS_NOATIME}, {unix.ST_NODIRATIME, unix.MS_NODIRATIME},
-		{unix.ST_RELATIME, unix.MS_RELATIME},
-	} {
-		if st&f.st != 0 {
-			ms |= f.ms
-		}
-	}
-	return ms
 }
 
 // limitCapabilities leaves the thread with caps in its bounding,

@@ -22,6 +22,10 @@ func init() {
 		// one thread: keep the main goroutine on the main thread so both
 		// happen on the same one.
 		goruntime.LockOSThread()
+		// As early as this package can: see setDisposition.
+		for _, s := range forwardedSignals {
+			setDisposition(s, sigIGN) // cannot fail for these
+		}
 	}
 }
 
@@ -125,6 +129,9 @@ func containerInit(fd int) error {
 	if err := waitGo(fd); err != nil {
 		return stepErr("wait for go", err)
 	}
+	for _, s := range forwardedSignals {
+		setDisposition(s, sigDFL)
+	}
 	err = unix.Exec(path, cfg.Args, cfg.Env)
 	code := ExitCannotExecute
 	if errors.Is(err, unix.ENOENT) {
@@ -197,11 +204,8 @@ func closeExtraFDs(first int) error {
 // no_new_privs needs CAP_SYS_ADMIN), then the capability sets.
 func harden(cfg *initConfig) error {
 	if !cfg.Unmasked && !cfg.shares(NSMount) {
-		if err := maskPaths(MaskedPaths); err != nil {
-			return stepErr("masked paths", err)
-		}
-		if err := readonlyPaths(ReadonlyPaths); err != nil {
-			return stepErr("read-only paths", err)
+		if err := applyMasks(cfg.FollowLinks); err != nil {
+			return stepErr("rootfs "+cfg.Rootfs, err)
 		}
 	}
 	if err := installSeccomp(cfg.Seccomp); err != nil {

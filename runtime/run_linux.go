@@ -9,7 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/hashicorp/go-multierror"
 	"golang.org/x/sys/unix"
@@ -35,7 +39,9 @@ func NewID() string {
 // Run runs the container described by spec and waits for its command to
 // end. The error is non-nil only when the runtime or the start of the
 // command failed; ExitCode(err) gives the exit status for it. Whatever Run
-// created (cgroup, processes) is gone when it returns.
+// created (cgroup, processes, state) is gone when it returns; what a
+// killed Run leaves, the next Run of the same id, DeleteContainer or GC
+// collects.
 func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	if os.Geteuid() != 0 {
 		spec.Rootless = true
@@ -47,10 +53,7 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 		spec.ID = NewID()
 	}
 	if spec.Hostname == "" && !spec.Shares(NSUTS) {
-		spec.Hostname = spec.ID
-		if len(spec.Hostname) > 12 {
-			spec.Hostname = spec.Hostname[:12]
-		}
+		spec.Hostname = DefaultHostname(spec.ID)
 	}
 	if err := spec.Validate(); err != nil {
 		return st, err
@@ -59,13 +62,45 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	if err != nil {
 		return st, err
 	}
+	uidMap, gidMap := idMaps(&spec)
+	if err := checkUser(&spec, uidMap, gidMap); err != nil {
+		return st, err
+	}
+	if err := checkLimits(spec.Resources); err != nil {
+		return st, err
+	}
+	if err := checkPassedFDs(spec.PreserveFDs); err != nil {
+		return st, err
+	}
+	for _, v := range spec.Volumes {
+		if _, err := os.Stat(v.Host); err != nil {
+			return st, fmt.Errorf("%w: volume %s: %w", ErrInvalidSpec, v.Host, errors.Unwrap(err))
+		}
+	}
+
+	state, err := claimState(spec.StateDir, State{ID: spec.ID, Command: spec.Args, Rootfs: rootfs, Created: time.Now().UTC()})
+	if err != nil {
+		return st, err
+	}
+	// Deferred first, so it runs last: the state goes only once the
+	// cgroup and every process are gone.
+	defer func() {
+		if rerr := state.release(); rerr != nil {
+			err = multierror.Append(err, rerr).ErrorOrNil()
+		}
+	}()
 
 	res := spec.Resources
 	res.Devices = !spec.AllowDevices
-	cg, err := cgroups.New(cgroups.Config{ID: spec.ID, Resources: res, Rootless: spec.Rootless})
+	cg, err := cgroups.New(cgroups.Config{ID: spec.ID, Resources: res, Rootless: spec.Rootless,
+		Record: func(paths map[string]string) error {
+			return state.update(func(s *State) { s.Cgroups = paths })
+		}})
 	switch {
 	case errors.Is(err, cgroups.ErrNoCgroup):
 		cg = nil // rootless without limits: nothing to create
+	case errors.Is(err, cgroups.ErrExists):
+		return st, fmt.Errorf("container %s: its cgroup exists already, held by a runtime with another state directory or left by an older version: %w", spec.ID, err)
 	case err != nil:
 		return st, fmt.Errorf("cgroup: %w", err)
 	default:
@@ -84,17 +119,32 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	childEnd := os.NewFile(uintptr(fds[1]), "sync")
 	defer unix.Close(parentFD)
 
-	cmd := initCommand(&spec, cg, childEnd)
+	// The init's parent-death signal fires when the thread that started
+	// it ends, not the process: keep this goroutine on its thread until
+	// the container is gone, so the init dies exactly when the runtime does.
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	cmd := initCommand(&spec, cg, childEnd, uidMap, gidMap)
 	err = cmd.Start()
 	childEnd.Close()
 	if err != nil {
+		if spec.Rootless && (len(spec.UIDMap) > 0 || len(spec.GIDMap) > 0) && errors.Is(err, unix.EPERM) {
+			return st, fmt.Errorf("start container init: the kernel refused the id maps: rootless, only your own uid and gid can be mapped (size 1)")
+		}
 		return st, fmt.Errorf("start container init: %w", err)
 	}
-	// From here on the child exists: every error path must reap it.
-	if err := release(&spec, cg, parentFD, rootfs, cmd.Process.Pid); err != nil {
+	pid := cmd.Process.Pid
+	start, _ := procStartTime(pid)
+	if err := state.update(func(s *State) { s.Pid, s.PidStart = pid, start }); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		return st, err
+	}
+	// From here on the child exists: every error path must reap it.
+	if err := release(&spec, cg, parentFD, rootfs, pid); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return st, explainStartFailure(err, &spec, cg)
 	}
 	return wait(ctx, &spec, cmd)
 }
@@ -121,8 +171,103 @@ func checkRootfs(dir string) (string, error) {
 	return abs, nil
 }
 
+// idMaps returns the user namespace's id maps (nil without one): the
+// caller's, or the defaults.
+func idMaps(spec *Spec) (uids, gids []IDMap) {
+	if !spec.UserNS {
+		return nil, nil
+	}
+	def := IDMap{Container: 0, Host: userNSHostBase, Size: userNSSize}
+	defG := def
+	if spec.Rootless {
+		def = IDMap{Container: 0, Host: int64(os.Geteuid()), Size: 1}
+		defG = IDMap{Container: 0, Host: int64(os.Getegid()), Size: 1}
+	}
+	uids, gids = spec.UIDMap, spec.GIDMap
+	if len(uids) == 0 {
+		uids = []IDMap{def}
+	}
+	if len(gids) == 0 {
+		gids = []IDMap{defG}
+	}
+	return uids, gids
+}
+
+// checkUser refuses a --user the user namespace does not map: the kernel
+// would answer setuid with a bare EINVAL.
+func checkUser(spec *Spec, uids, gids []IDMap) error {
+	if !spec.UserNS {
+		return nil
+	}
+	describe := func(maps []IDMap) string {
+		var s []string
+		for _, m := range maps {
+			s = append(s, m.String())
+		}
+		return strings.Join(s, ", ")
+	}
+	why := ""
+	if spec.Rootless && len(spec.UIDMap) == 0 {
+		why = "; rootless, only 0 is mapped"
+	}
+	if !mapped(uids, int64(spec.UID)) {
+		return fmt.Errorf("%w: user %d: uid %d is not mapped in the container's user namespace (uid map %s%s)", ErrInvalidSpec, spec.UID, spec.UID, describe(uids), why)
+	}
+	if !mapped(gids, int64(spec.GID)) {
+		return fmt.Errorf("%w: user %d:%d: gid %d is not mapped in the container's user namespace (gid map %s%s)", ErrInvalidSpec, spec.UID, spec.GID, spec.GID, describe(gids), why)
+	}
+	return nil
+}
+
+// checkLimits refuses limits the kernel cannot honour before anything is
+// made: more pids than the kernel has.
+func checkLimits(r cgroups.Resources) error {
+	if r.PidsMax > 0 {
+		b, err := os.ReadFile("/proc/sys/kernel/pid_max")
+		if err == nil {
+			max, perr := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+			if perr == nil && r.PidsMax > max {
+				return fmt.Errorf("%w: pids limit %d is above the kernel's maximum of %d (/proc/sys/kernel/pid_max)", ErrInvalidSpec, r.PidsMax, max)
+			}
+		}
+	}
+	return nil
+}
+
+// explainStartFailure names the memory limit when the init died during
+// set-up after hitting it, instead of a broken sync socket.
+func explainStartFailure(err error, spec *Spec, cg cgroups.Cgroup) error {
+	var se *StartError
+	if errors.As(err, &se) || cg == nil || spec.Resources.MemoryMax == 0 {
+		return err
+	}
+	paths := cg.Paths()
+	dir, file := paths[""], "memory.events"
+	if d, ok := paths["memory"]; ok {
+		dir, file = d, "memory.failcnt"
+	}
+	hit := false
+	if file == "memory.failcnt" {
+		n, rerr := cgroups.ReadInt(filepath.Join(dir, file))
+		hit = rerr == nil && n > 0
+	} else if kv, rerr := cgroups.ReadKeyed(filepath.Join(dir, file)); rerr == nil {
+		hit = kv["max"] > 0 || kv["oom_kill"] > 0
+	}
+	if !hit {
+		return err
+	}
+	return fmt.Errorf("memory limit %s is below what the runtime needs to start (about %s): the init hit it during set-up (%s)",
+		FormatSize(spec.Resources.MemoryMax), FormatSize(MinMemory), file)
+}
+
+// timeNSAvailable reports whether the kernel has time namespaces (5.6+).
+func timeNSAvailable() bool {
+	_, err := os.Stat("/proc/self/ns/time")
+	return err == nil
+}
+
 // initCommand prepares the re-exec of this binary as the container's init.
-func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) *exec.Cmd {
+func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File, uidMap, gidMap []IDMap) *exec.Cmd {
 	cmd := exec.Command("/proc/self/exe")
 	cmd.Args = []string{"little-container-init"}
 	// Preserved descriptors keep their numbers (3, 4, ...); the sync
@@ -145,19 +290,21 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) *exec.Cmd {
 			attr.Cloneflags |= n.flag
 		}
 	}
+	// The time namespace is made by the clone itself (Go then uses
+	// clone3, the only call that takes CLONE_NEWTIME), so the init and the
+	// command it execs are in it from the start. unshare(CLONE_NEWTIME)
+	// would move only the caller's later children, and before Linux 5.18
+	// not even an execve enters it.
+	if !spec.Shares(NSTime) && timeNSAvailable() {
+		attr.Cloneflags |= unix.CLONE_NEWTIME
+	}
 	// The cgroup namespace is unshared by the init itself, once it is in
 	// its cgroup (see doc.go).
 	if spec.UserNS {
 		attr.Cloneflags |= unix.CLONE_NEWUSER
-		if spec.Rootless {
-			attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
-			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
-			attr.GidMappingsEnableSetgroups = false
-		} else {
-			attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: userNSHostBase, Size: userNSSize}}
-			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: userNSHostBase, Size: userNSSize}}
-			attr.GidMappingsEnableSetgroups = true
-		}
+		attr.UidMappings = sysMaps(uidMap)
+		attr.GidMappings = sysMaps(gidMap)
+		attr.GidMappingsEnableSetgroups = !spec.Rootless
 		// Become root of the new namespace before the re-exec: execve
 		// recomputes capabilities from the uid, and the host's uid may not
 		// be mapped (root maps to 100000), which would leave the init
@@ -174,6 +321,14 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File) *exec.Cmd {
 	return cmd
 }
 
+func sysMaps(maps []IDMap) []syscall.SysProcIDMap {
+	var out []syscall.SysProcIDMap
+	for _, m := range maps {
+		out = append(out, syscall.SysProcIDMap{ContainerID: int(m.Container), HostID: int(m.Host), Size: int(m.Size)})
+	}
+	return out
+}
+
 // release walks the init through the sync protocol up to its exec.
 func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) error {
 	cfg := &initConfig{
@@ -181,6 +336,8 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) erro
 		UID: spec.UID, GID: spec.GID, Share: spec.Share, Chroot: spec.Chroot, UserNS: spec.UserNS,
 		Caps: capability.NewSet(capability.Default...), Seccomp: spec.Seccomp,
 		NewPrivs: spec.AllowNewPrivileges, Unmasked: spec.Unmasked, AllowDevices: spec.AllowDevices,
+		Volumes: spec.Volumes, Tmpfs: spec.Tmpfs, ReadOnlyRoot: spec.ReadOnlyRoot,
+		FollowLinks: spec.FollowRootfsLinks, MknodDevices: !spec.UserNS,
 	}
 	if spec.Capabilities != nil {
 		cfg.Caps = *spec.Capabilities
@@ -197,7 +354,7 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) erro
 		return fmt.Errorf("release init: %w", err)
 	}
 	if _, err := expect(fd, msgReady); err != nil {
-		if errors.Is(err, errClosed) {
+		if errors.Is(err, errClosed) || errors.Is(err, unix.ECONNRESET) {
 			return fmt.Errorf("container init died during setup")
 		}
 		return err
@@ -221,6 +378,9 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) erro
 	if errors.Is(err, errClosed) {
 		return nil
 	}
+	if errors.Is(err, unix.ECONNRESET) { // died with "go" unread
+		return fmt.Errorf("container init died before it could exec the command")
+	}
 	if err != nil {
 		return fmt.Errorf("wait for exec: %w", err)
 	}
@@ -230,15 +390,44 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) erro
 	return fmt.Errorf("sync: unexpected %q after go", m.Kind)
 }
 
+// A queued signal is offered again to a PID 1 that has no handler for it
+// yet every signalPoll at first, less often after a while.
+const (
+	signalPoll    = 10 * time.Millisecond
+	signalPollMax = 200 * time.Millisecond
+)
+
 // wait forwards signals to the container's PID 1 until it exits. When ctx
 // ends first, the container is killed.
+//
+// A PID namespace's init gets only the signals it has a handler for: the
+// kernel drops the rest, and a shell installs its trap only some time
+// after exec (and may ignore a signal until then: sh -c ignores SIGQUIT).
+// So a signal is queued until PID 1 catches it (SigCgt in
+// /proc/PID/status), then delivered. Signals that arrive during set-up
+// wait in the Signals channel until the command runs. With the host's PID
+// namespace shared, signals are delivered at once: there the default
+// action applies.
 func wait(ctx context.Context, spec *Spec, cmd *exec.Cmd) (Status, error) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	ownPID := !spec.Shares(NSPid)
+	var pending []syscall.Signal
+	poll := signalPoll
 	for {
+		pending = deliver(cmd.Process.Pid, pending, ownPID)
+		var retry <-chan time.Time
+		if len(pending) > 0 {
+			retry = time.After(poll)
+			poll = min(poll*2, signalPollMax)
+		}
 		select {
 		case sig := <-spec.Signals:
-			cmd.Process.Signal(sig) // ESRCH once it is gone: nothing to do
+			if s, ok := sig.(syscall.Signal); ok {
+				pending = append(pending, s)
+				poll = signalPoll
+			}
+		case <-retry:
 		case <-ctx.Done():
 			cmd.Process.Kill()
 			<-done
@@ -251,4 +440,20 @@ func wait(ctx context.Context, spec *Spec, cmd *exec.Cmd) (Status, error) {
 			return statusOf(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
 		}
 	}
+}
+
+// deliver sends the queued signals PID 1 can take now and returns the rest.
+func deliver(pid int, pending []syscall.Signal, ownPID bool) []syscall.Signal {
+	var keep []syscall.Signal
+	for _, s := range pending {
+		if ownPID && s != syscall.SIGKILL {
+			caught, err := handles(pid, s)
+			if err == nil && !caught {
+				keep = append(keep, s)
+				continue
+			}
+		}
+		syscall.Kill(pid, s) // ESRCH once it is gone: nothing to do
+	}
+	return keep
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,10 +28,13 @@ const (
 	NSUTS    Namespace = "uts"
 	NSUser   Namespace = "user"
 	NSCgroup Namespace = "cgroup"
+	// NSTime (Linux 5.6+) gives the container its own CLOCK_MONOTONIC and
+	// CLOCK_BOOTTIME offsets; made wherever the kernel has it.
+	NSTime Namespace = "time"
 )
 
 // AllNamespaces lists every namespace the runtime knows, in a stable order.
-var AllNamespaces = []Namespace{NSPid, NSMount, NSNet, NSIPC, NSUTS, NSUser, NSCgroup}
+var AllNamespaces = []Namespace{NSPid, NSMount, NSNet, NSIPC, NSUTS, NSUser, NSCgroup, NSTime}
 
 // ParseNamespaces turns "pid,net" into namespaces, refusing unknown names.
 func ParseNamespaces(list string) ([]Namespace, error) {
@@ -50,7 +54,7 @@ func ParseNamespaces(list string) ([]Namespace, error) {
 			}
 		}
 		if !ok {
-			return nil, fmt.Errorf("unknown namespace %q (want pid, mnt, net, ipc, uts, user or cgroup)", f)
+			return nil, fmt.Errorf("unknown namespace %q (want pid, mnt, net, ipc, uts, user, cgroup or time)", f)
 		}
 		out = append(out, Namespace(f))
 	}
@@ -64,13 +68,17 @@ type Spec struct {
 	Args     []string // command and arguments, resolved inside the rootfs
 	Env      []string // KEY=VALUE; PATH gets a default when absent
 	Cwd      string   // inside the container; "/" when empty
-	Hostname string   // UTS hostname; the ID's first 12 characters when empty
+	Hostname string   // UTS hostname; DefaultHostname(ID) when empty
 
-	UID, GID int // credentials of the command inside (0: root of the container)
+	UID, GID int // credentials of the command inside, 0 to MaxID (0: root of the container)
 
 	// UserNS puts the container in a new user namespace even as root: root
 	// inside maps to an unprivileged range of host ids. Rootless implies it.
 	UserNS bool
+	// UIDMap and GIDMap replace the user namespace's default id maps (root:
+	// 0 -> 100000, 65536 ids; rootless: 0 -> the caller). Container id 0
+	// must be mapped. Mapping 0 to the host's 0 is a weakening.
+	UIDMap, GIDMap []IDMap
 	// Rootless runs without host privilege; set automatically when not root.
 	Rootless bool
 
@@ -82,6 +90,18 @@ type Spec struct {
 	Capabilities *capability.Set
 	// Seccomp selects the system call filter (default: SeccompDefault).
 	Seccomp SeccompProfile
+
+	// Volumes are bind-mounted into the container, nodev and nosuid.
+	Volumes []Volume
+	// Tmpfs lists container paths that get a fresh tmpfs (nodev, nosuid).
+	Tmpfs []string
+	// ReadOnlyRoot remounts the rootfs read-only once the runtime's own
+	// mount points exist; volumes and tmpfs mounts keep their own mode.
+	ReadOnlyRoot bool
+
+	// StateDir holds the state of running containers (DefaultStateDir
+	// when empty), for ps, kill, delete and gc.
+	StateDir string
 
 	// The weakenings below exist so the suites can prove that each check
 	// fails without the defence it tests; a real container leaves them off.
@@ -98,10 +118,19 @@ type Spec struct {
 	// Chroot uses chroot instead of pivot_root, leaving the old root
 	// reachable (a weakening: the seed runtime's behaviour).
 	Chroot bool
+	// FollowRootfsLinks resolves the runtime's own paths in the rootfs
+	// (proc, sys, dev, volume and tmpfs targets) on the host, following
+	// symlinks out of the rootfs, and skips masks it cannot find, as the
+	// seed runtime did (a weakening: a hostile rootfs then switches off
+	// /proc masking or makes the runtime create files on the host).
+	FollowRootfsLinks bool
 
 	// PreserveFDs passes the runtime's descriptors 3 .. 3+PreserveFDs-1 on
-	// to the command (runc's --preserve-fds). Every other descriptor is
-	// closed at exec: a leaked directory descriptor is a way out of the root.
+	// to the command (runc's --preserve-fds). Each must be one the caller
+	// passed: open and not close-on-exec (the runtime's own descriptors,
+	// and the Go runtime's, are all close-on-exec); Run refuses the spec
+	// otherwise. Every other descriptor is closed at exec: a leaked
+	// directory descriptor is a way out of the root.
 	PreserveFDs int
 
 	Stdin          io.Reader
@@ -127,6 +156,12 @@ var (
 	idRe       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 	hostnameRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 )
+
+// MinMemory is about the least memory the runtime's own init needs to set
+// a container up (measured on Linux 6.18, cgroup v1, 2026-05: starts fail
+// now and then below 1.5M); a smaller limit is refused before anything is
+// made.
+const MinMemory = 2 << 20
 
 // ErrInvalidSpec is wrapped by every error of Validate.
 var ErrInvalidSpec = errors.New("invalid container spec")
@@ -159,14 +194,51 @@ func (s *Spec) Validate() error {
 	if r.MemoryMax < 0 {
 		return bad("memory limit %d: must be positive", r.MemoryMax)
 	}
+	if r.MemoryMax > 0 && r.MemoryMax < MinMemory {
+		return bad("memory limit %s is below what the runtime needs to start (about %s)", FormatSize(r.MemoryMax), FormatSize(MinMemory))
+	}
 	if r.CPUQuota < 0 || r.CPUPeriod < 0 {
 		return bad("cpu quota and period must be positive")
 	}
 	if s.PreserveFDs < 0 || s.PreserveFDs > 1024 {
 		return bad("preserve-fds %d: want 0 to 1024", s.PreserveFDs)
 	}
-	if s.UID < 0 || s.GID < 0 {
-		return bad("user %d:%d: ids must not be negative", s.UID, s.GID)
+	if s.UID < 0 || s.GID < 0 || s.UID > MaxID || s.GID > MaxID {
+		return bad("user %d:%d: ids must be from 0 to %d", s.UID, s.GID, MaxID)
+	}
+	if (len(s.UIDMap) > 0 || len(s.GIDMap) > 0) && !(s.UserNS || s.Rootless) {
+		return bad("--uid-map and --gid-map need a user namespace (--userns)")
+	}
+	if err := checkIDMaps("uid", s.UIDMap); err != nil {
+		return bad("%v", err)
+	}
+	if err := checkIDMaps("gid", s.GIDMap); err != nil {
+		return bad("%v", err)
+	}
+	if s.Shares(NSMount) && (len(s.Volumes) > 0 || len(s.Tmpfs) > 0 || s.ReadOnlyRoot) {
+		return bad("volumes, tmpfs mounts and a read-only root need the container's own mount namespace")
+	}
+	seen := map[string]bool{}
+	for _, v := range s.Volumes {
+		if !strings.HasPrefix(v.Host, "/") {
+			return bad("volume host path %q must be absolute", v.Host)
+		}
+		if err := checkContainerPath(v.Container); err != nil {
+			return bad("volume: %v", err)
+		}
+		if seen[path.Clean(v.Container)] {
+			return bad("two mounts on %s", v.Container)
+		}
+		seen[path.Clean(v.Container)] = true
+	}
+	for _, p := range s.Tmpfs {
+		if err := checkContainerPath(p); err != nil {
+			return bad("tmpfs: %v", err)
+		}
+		if seen[path.Clean(p)] {
+			return bad("two mounts on %s", p)
+		}
+		seen[path.Clean(p)] = true
 	}
 	if (s.UserNS || s.Rootless) && s.Shares(NSUser) {
 		return bad("a user namespace is needed (rootless or --userns) but the host's is shared")
@@ -186,6 +258,23 @@ func (s *Spec) Validate() error {
 		return bad("workdir %q: must be absolute", s.Cwd)
 	}
 	return nil
+}
+
+// DefaultHostname derives a host name from a container id: characters a
+// host name cannot hold ('_', '.') become '-', at most 12 are kept, and
+// the result never ends in '-'. An id always starts with a letter or
+// digit, so the result is a valid name the user never has to give.
+func DefaultHostname(id string) string {
+	b := []byte(id)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			b[i] = '-'
+		}
+	}
+	if len(b) > 12 {
+		b = b[:12]
+	}
+	return strings.TrimRight(string(b), "-")
 }
 
 // DefaultPath is the PATH a container gets when its environment has none.

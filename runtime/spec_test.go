@@ -27,6 +27,20 @@ func TestValidate(t *testing.T) {
 		{"share mnt with chroot", func(s *Spec) { s.Share = []Namespace{NSMount}; s.Chroot = true }, ""},
 		{"bad env", func(s *Spec) { s.Env = []string{"NOEQUALS"} }, "KEY=VALUE"},
 		{"relative cwd", func(s *Spec) { s.Cwd = "tmp" }, "absolute"},
+		{"uid at the limit", func(s *Spec) { s.UID, s.GID = MaxID, MaxID }, ""},
+		{"uid above the limit", func(s *Spec) { s.UID = MaxID + 1 }, "from 0 to 2147483647"},
+		{"gid above the limit", func(s *Spec) { s.GID = 1 << 32 }, "from 0 to 2147483647"},
+		{"negative uid", func(s *Spec) { s.UID = -1 }, "from 0 to"},
+		{"map without userns", func(s *Spec) { s.UIDMap = []IDMap{{0, 0, 1}} }, "need a user namespace"},
+		{"map with userns", func(s *Spec) { s.UserNS = true; s.UIDMap = []IDMap{{0, 0, 65536}} }, ""},
+		{"overlapping map", func(s *Spec) { s.UserNS = true; s.UIDMap = []IDMap{{0, 1000, 10}, {5, 5000, 10}} }, "overlap"},
+		{"overlapping host map", func(s *Spec) { s.UserNS = true; s.GIDMap = []IDMap{{0, 1000, 10}, {100, 1005, 10}} }, "host ranges"},
+		{"map without root", func(s *Spec) { s.UserNS = true; s.UIDMap = []IDMap{{1, 1000, 10}} }, "0 must be mapped"},
+		{"volume", func(s *Spec) { s.Volumes = []Volume{{Host: "/h", Container: "/c"}} }, ""},
+		{"volume on proc", func(s *Spec) { s.Volumes = []Volume{{Host: "/h", Container: "/proc/sys"}} }, "runtime's own"},
+		{"two mounts on one path", func(s *Spec) { s.Volumes = []Volume{{Host: "/h", Container: "/c"}}; s.Tmpfs = []string{"/c/"} }, "two mounts"},
+		{"tmpfs on /", func(s *Spec) { s.Tmpfs = []string{"/"} }, "rootfs itself"},
+		{"volume without mount ns", func(s *Spec) { s.Share = []Namespace{NSMount}; s.Chroot = true; s.ReadOnlyRoot = true }, "mount namespace"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := ok()
@@ -66,5 +80,52 @@ func TestDefaultEnv(t *testing.T) {
 	}
 	if got := DefaultEnv([]string{"PATHX=1"}); got[0] != "PATH="+DefaultPath {
 		t.Errorf("PATHX is not PATH: %v", got)
+	}
+}
+
+func TestParseVolume(t *testing.T) {
+	for in, want := range map[string]Volume{
+		"/h:/c":        {Host: "/h", Container: "/c"},
+		"/h/:/c/d/:ro": {Host: "/h", Container: "/c/d", ReadOnly: true},
+		"/h:/c:rw":     {Host: "/h", Container: "/c"},
+	} {
+		if got, err := ParseVolume(in); err != nil || got != want {
+			t.Errorf("ParseVolume(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "/h", "h:/c", "/h:c", "/h:/c:rx", "/h:/c:ro:x", "/h:/", "/h:/proc", "/h:/sys/x", "/h:/dev/../proc/x"} {
+		if v, err := ParseVolume(bad); err == nil {
+			t.Errorf("ParseVolume(%q) accepted: %+v", bad, v)
+		}
+	}
+}
+
+func TestParseIDMap(t *testing.T) {
+	if m, err := ParseIDMap("0:100000:65536"); err != nil || m != (IDMap{0, 100000, 65536}) {
+		t.Errorf("got %v %v", m, err)
+	}
+	if m, err := ParseIDMap("0:4294967294:1"); err != nil || m.Host != 4294967294 {
+		t.Errorf("the highest id: %v %v", m, err)
+	}
+	for _, bad := range []string{"", "0:0", "0:0:0", "-1:0:1", "0:0:-1", "0:4294967295:1", "4294967294:0:2",
+		"0:0:4294967296", "a:b:c", "+1:0:1", "0:0:1:2", "99999999999999999999:0:1"} {
+		if m, err := ParseIDMap(bad); err == nil {
+			t.Errorf("ParseIDMap(%q) accepted: %v", bad, m)
+		}
+	}
+}
+
+func TestDefaultHostname(t *testing.T) {
+	for id, want := range map[string]string{
+		"abc": "abc", "a_b": "a-b", "x.y_z": "x-y-z", "0123456789abcdef": "0123456789ab",
+		"abcdefghijk_l": "abcdefghijk", "a__________________": "a",
+	} {
+		got := DefaultHostname(id)
+		if got != want {
+			t.Errorf("DefaultHostname(%q) = %q, want %q", id, got, want)
+		}
+		if !hostnameRe.MatchString(got) {
+			t.Errorf("DefaultHostname(%q) = %q is not a valid host name", id, got)
+		}
 	}
 }

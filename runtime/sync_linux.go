@@ -47,6 +47,14 @@ type initConfig struct {
 	NewPrivs     bool           `json:"new_privs"`
 	Unmasked     bool           `json:"unmasked"`
 	AllowDevices bool           `json:"allow_devices"`
+
+	Volumes      []Volume `json:"volumes"`
+	Tmpfs        []string `json:"tmpfs"`
+	ReadOnlyRoot bool     `json:"read_only_root"`
+	FollowLinks  bool     `json:"follow_links"`
+	// MknodDevices: real root without a user namespace makes the /dev
+	// nodes itself (dev_linux.go).
+	MknodDevices bool `json:"mknod_devices"`
 }
 
 func (c *initConfig) shares(n Namespace) bool {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/little-container/little-container/runtime"
 	"github.com/little-container/little-container/runtime/cgroups"
 )
 
@@ -22,9 +23,9 @@ func checkCmd(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s %-22s %s\n", mark, name, detail)
 	}
 	fmt.Fprintf(stdout, "running as uid %d\n", os.Geteuid())
-	for _, ns := range []string{"pid", "mnt", "net", "ipc", "uts", "user", "cgroup"} {
-		_, err := os.Stat("/proc/self/ns/" + ns)
-		line(ns+" namespace", err == nil, errText(err))
+	for _, ns := range runtime.AllNamespaces {
+		_, err := os.Stat("/proc/self/ns/" + string(ns))
+		line(string(ns)+" namespace", err == nil, errText(err))
 	}
 	if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err == nil {
 		v := strings.TrimSpace(string(b))

@@ -402,24 +402,28 @@ func TestPidsMaxOne(t *testing.T) {
 	}
 }
 
+// runAsNobody runs the CLI as uid and gid 65534: rootless.
+func runAsNobody(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := exec.CommandContext(testCtx(t), binary, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}}}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
 func TestRootlessAsNobody(t *testing.T) {
 	needRoot(t)
 	t.Parallel()
 	root := makeRootfs(t)
-	run := func(args ...string) result {
-		cmd := exec.CommandContext(testCtx(t), binary, args...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return result{code, out.String(), errb.String()}
-	}
+	run := func(args ...string) result { return runAsNobody(t, args...) }
 	r := run("run", "--rootfs", root, "sh", "-c", "id -u; cat /proc/self/uid_map")
 	if r.code != 0 {
 		t.Fatalf("rootless run: exit %d: %s", r.code, r.stderr)
@@ -462,7 +466,7 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{"zero pids", []string{"--rootfs", root, "--pids-max", "0", "true"}, 125, "--pids-max 0"},
 		{"negative pids", []string{"--rootfs", root, "--pids-max", "-3", "true"}, 125, "--pids-max -3"},
 		{"long hostname", []string{"--rootfs", root, "--hostname", strings.Repeat("h", 65), "true"}, 125, "longer than 64"},
-		{"unknown namespace", []string{"--rootfs", root, "--share", "pid,time", "true"}, 125, `unknown namespace "time"`},
+		{"unknown namespace", []string{"--rootfs", root, "--share", "pid,bogus", "true"}, 125, `unknown namespace "bogus"`},
 		{"no command", []string{"--rootfs", root}, 125, "no command"},
 	} {
 		id := testID(t) + "-" + strings.ReplaceAll(tc.name, " ", "-")
