@@ -7,7 +7,7 @@ BUILD   ?= build
 REPORTS ?= reports
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all deps build test unit verify verify-vm rootfs lint clean bench
+.PHONY: all deps build test unit fuzz verify verify-vm rootfs lint clean bench
 
 all: build
 
@@ -29,6 +29,14 @@ test:
 ## unit: the tests that need no root
 unit:
 	$(GO) test -count=1 -short ./...
+
+## fuzz: a longer, time-bounded fuzz of run's command line (FUZZTIME per
+## target; the runtime one runs real containers, as root); make test runs
+## only the seeds
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzRunFlags$$' -fuzztime $(FUZZTIME) ./cmd/little-container
+	$(GO) test -run '^$$' -fuzz '^FuzzRunCLI$$' -fuzztime $(FUZZTIME) ./cmd/little-container
 
 ## verify: run the isolation suites against the runtime and print the matrix
 verify:

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -260,6 +261,16 @@ func explainStartFailure(err error, spec *Spec, cg cgroups.Cgroup) error {
 		FormatSize(spec.Resources.MemoryMax), FormatSize(MinMemory), file)
 }
 
+// isTerminal reports whether r is a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
 // timeNSAvailable reports whether the kernel has time namespaces (5.6+).
 func timeNSAvailable() bool {
 	_, err := os.Stat("/proc/self/ns/time")
@@ -278,7 +289,13 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File, uidMap, gidMap
 	cmd.ExtraFiles = append(cmd.ExtraFiles, syncEnd)
 	cmd.Env = []string{fmt.Sprintf("%s=%d", initEnv, 3+spec.PreserveFDs)}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = spec.Stdin, spec.Stdout, spec.Stderr
-	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// Unless its stdin is a terminal (job control: a background group
+	// reading it would be stopped), the container gets a process group of
+	// its own. A signal for the runtime's whole group (kill -QUIT -PGID, a
+	// supervisor's timeout) then reaches only the runtime, which queues it
+	// for the command (see wait), instead of hitting the init while its Go
+	// runtime starts, where Go answers SIGQUIT with a goroutine dump.
+	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: !isTerminal(spec.Stdin)}
 	for _, n := range []struct {
 		ns   Namespace
 		flag uintptr

@@ -36,8 +36,11 @@ has a handler for, so a signal is held until the command has installed
 one (read from /proc/PID/status) and then delivered, however early it came,
 during set-up included; a command that never handles it (sleep as PID 1)
 never gets it, one that ignores it drops it. With --share pid, signals are
-delivered at once. If the runtime itself is killed, the container dies with
-it (parent-death signal); 'little-container gc' removes what is left.
+delivered at once. Unless stdin is a terminal, the container runs in a
+process group of its own, so a signal to the runtime's group reaches it
+only through the runtime. If the runtime itself is killed, the container
+dies with it (parent-death signal); 'little-container gc' removes what is
+left.
 
 Hostile rootfs: every path inside the rootfs (proc, sys, dev, the targets of
 --volume and --tmpfs) is resolved as if the rootfs were /, so a symlink
