@@ -19,17 +19,25 @@
 //
 //	parent                         init (in new namespaces)
 //	------                         ----
-//	create cgroup, write memory    (v2: born in the cgroup via CLONE_INTO_CGROUP)
+//	claim state dir (flock)
+//	record, then create cgroup,    (v2: born in the cgroup via CLONE_INTO_CGROUP;
+//	write memory                    the time namespace comes with the clone too)
 //	start init, send config  --->  read config
 //	v1: move init into cgroup
 //	send "placed"            --->  unshare cgroup ns (root = its cgroup now),
-//	                               private propagation, mounts, pivot_root,
-//	                               hostname, lo up, user, resolve command
+//	                               private propagation, mounts onto
+//	                               descriptors resolved inside the rootfs,
+//	                               pivot_root, masks, hostname, lo up, user,
+//	                               resolve command
 //	                         <---  "ready" (or an error: 125/126/127)
 //	write pids.max, pid file
 //	send "go"                --->  execve(command): it becomes PID 1
 //	EOF on socket = exec ok  <---  (socket is close-on-exec)
-//	wait, forward signals, kill what is left in the cgroup, remove it
+//	wait, queue signals until PID 1
+//	handles them, kill what is left
+//	in the cgroup, remove it, drop
+//	the state (a killed runtime's
+//	leftovers: see GC)
 //
 // pids.max is written last because it counts threads: the Go init has
 // several, and a limit of 1 written earlier would stop the Go runtime from
