@@ -226,12 +226,18 @@ func readState(dir string) (State, error) {
 	return st, nil
 }
 
+// checkedRoot checks a container id given by a user (it becomes a path
+// element) and the state directory.
+func checkedRoot(root, id string) (string, error) {
+	if !idRe.MatchString(id) {
+		return "", fmt.Errorf("%w %q: not a container id", ErrNoContainer, id)
+	}
+	return stateRoot(root, false)
+}
+
 // LookupState returns the state of container id.
 func LookupState(root, id string) (State, error) {
-	if !idRe.MatchString(id) {
-		return State{}, fmt.Errorf("%w %q: not a container id", ErrNoContainer, id)
-	}
-	root, err := stateRoot(root, false)
+	root, err := checkedRoot(root, id)
 	if err != nil {
 		return State{}, err
 	}
@@ -253,18 +259,28 @@ func LookupState(root, id string) (State, error) {
 	return st, err
 }
 
-// ListStates returns every recorded container, oldest first.
-func ListStates(root string) ([]State, error) {
+// readStateRoot lists the state directory (nothing when it does not
+// exist yet) and returns its checked path.
+func readStateRoot(root string) (string, []os.DirEntry, error) {
 	root, err := stateRoot(root, false)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	entries, err := os.ReadDir(root)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return root, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("state directory: %w", err)
+		return "", nil, fmt.Errorf("state directory: %w", err)
+	}
+	return root, entries, nil
+}
+
+// ListStates returns every recorded container, oldest first.
+func ListStates(root string) ([]State, error) {
+	root, entries, err := readStateRoot(root)
+	if err != nil {
+		return nil, err
 	}
 	var out []State
 	for _, e := range entries {
@@ -328,10 +344,7 @@ func collect(root, id string) (State, error) {
 // DeleteContainer collects container id after its runtime is gone; a
 // running container is ErrRunning.
 func DeleteContainer(root, id string) (State, error) {
-	if !idRe.MatchString(id) {
-		return State{}, fmt.Errorf("%w %q: not a container id", ErrNoContainer, id)
-	}
-	root, err := stateRoot(root, false)
+	root, err := checkedRoot(root, id)
 	if err != nil {
 		return State{}, err
 	}
@@ -341,16 +354,9 @@ func DeleteContainer(root, id string) (State, error) {
 // GC collects every container whose runtime is gone and returns their
 // states. Containers whose runtime lives are never touched.
 func GC(root string) ([]State, error) {
-	root, err := stateRoot(root, false)
+	root, entries, err := readStateRoot(root)
 	if err != nil {
 		return nil, err
-	}
-	entries, err := os.ReadDir(root)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("state directory: %w", err)
 	}
 	var done []State
 	var errs *multierror.Error

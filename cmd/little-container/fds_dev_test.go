@@ -16,16 +16,7 @@ func runWithFiles(t *testing.T, files []*os.File, args ...string) result {
 	t.Helper()
 	cmd := exec.CommandContext(testCtx(t), binary, args...)
 	cmd.ExtraFiles = files
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
+	return runResult(t, cmd)
 }
 
 func TestPreserveFDsOnlyWhatWasPassed(t *testing.T) {

@@ -11,10 +11,8 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/little-container/little-container/runtime"
@@ -195,20 +193,11 @@ func FuzzRunCLI(f *testing.F) {
 			os.MkdirAll(filepath.Join(sandbox, "vol"), 0o755)
 		}
 		args := append([]string{"run"}, decodeArgs(data, sandbox)...)
-		cmd := exec.CommandContext(testCtx(t), binary, args...)
-		var out, errb strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-			if ws := ee.Sys().(syscall.WaitStatus); ws.Signaled() {
-				t.Fatalf("%q: the runtime was killed by %v: %s", args, ws.Signal(), errb.String())
-			}
-		} else if err != nil {
-			t.Fatal(err)
+		r := lc(t, testCtx(t), args...)
+		if r.signal != 0 {
+			t.Fatalf("%q: the runtime was killed by %v: %s", args, r.signal, r.stderr)
 		}
-		stderr := errb.String()
+		code, stderr := r.code, r.stderr
 		if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
 			t.Errorf("%q: a Go panic or trace: %s", args, stderr)
 		}

@@ -7,7 +7,6 @@ package main
 // for the host's root, never at a real host path.
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -175,17 +174,7 @@ func TestHostileLinksStayInsideForUserMounts(t *testing.T) {
 func sandboxRoot(t *testing.T, box string, args ...string) result {
 	t.Helper()
 	script := `mount --bind "$1" "$1" && mount -t proc proc "$1/proc" && mount --rbind /sys "$1/sys" && mount --rbind /dev "$1/dev" && box="$1" && shift && exec chroot "$box" /lc "$@"`
-	cmd := exec.CommandContext(testCtx(t), "unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c", script, "sh", box}, args...)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("sandbox: %v", err)
-	}
-	return result{code, out.String(), errb.String()}
+	return runResult(t, exec.CommandContext(testCtx(t), "unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c", script, "sh", box}, args...)...))
 }
 
 // prepareSandbox lays out what sandboxRoot needs in box: mount points and

@@ -102,24 +102,33 @@ func makeRootfs(t *testing.T) string {
 type result struct {
 	code           int
 	stdout, stderr string
+	signal         syscall.Signal // what killed the process, 0 if it exited
 }
 
-func lc(t *testing.T, ctx context.Context, args ...string) result {
+// runResult runs a prepared command and collects its output and exit
+// code (128+N when signal N killed it).
+func runResult(t *testing.T, cmd *exec.Cmd) result {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, binary, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
-	code := 0
+	r := result{}
 	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
+		r.code = ee.ExitCode()
 		if ws := ee.Sys().(syscall.WaitStatus); ws.Signaled() {
-			code = 128 + int(ws.Signal())
+			r.code, r.signal = 128+int(ws.Signal()), ws.Signal()
 		}
 	} else if err != nil {
-		t.Fatalf("run %v: %v", args, err)
+		t.Fatalf("run %v: %v", cmd.Args, err)
 	}
-	return result{code, out.String(), errb.String()}
+	r.stdout, r.stderr = out.String(), errb.String()
+	return r
+}
+
+// lc runs the CLI with args.
+func lc(t *testing.T, ctx context.Context, args ...string) result {
+	t.Helper()
+	return runResult(t, exec.CommandContext(ctx, binary, args...))
 }
 
 func testCtx(t *testing.T) context.Context {
@@ -407,16 +416,7 @@ func runAsNobody(t *testing.T, args ...string) result {
 	t.Helper()
 	cmd := exec.CommandContext(testCtx(t), binary, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534, Groups: []uint32{}}}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
+	return runResult(t, cmd)
 }
 
 func TestRootlessAsNobody(t *testing.T) {

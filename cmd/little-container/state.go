@@ -44,60 +44,54 @@ and prints one line per container collected. Containers whose runtime lives
 are never touched.
 `
 
-// stateFlags parses the state commands' flags and returns the positional
-// arguments, which must number between min and max.
-func stateFlags(cmd string, args []string, min, max int) (dir string, rest []string, err error) {
+// stateCommand runs one of the state commands: it parses --state-dir and
+// the positional arguments, which must number between min and max, prints
+// the help for -h, and prints what body returns as the one error line.
+func stateCommand(cmd string, args []string, min, max int, stdout, stderr io.Writer, body func(dir string, rest []string) error) int {
+	var dir string
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.StringVar(&dir, "state-dir", "", "")
-	if err := parseFlags(fs, cmd, args); err != nil {
-		return "", nil, err
+	err := parseFlags(fs, cmd, args)
+	if errors.Is(err, flag.ErrHelp) {
+		commands[cmd](stdout)
+		return 0
 	}
-	rest = fs.Args()
-	if len(rest) < min || len(rest) > max {
-		return "", nil, usageError(fmt.Sprintf("%s takes %s (see 'little-container help %s')", cmd, map[string]string{
+	if err == nil && (fs.NArg() < min || fs.NArg() > max) {
+		err = usageError(fmt.Sprintf("%s takes %s (see 'little-container help %s')", cmd, map[string]string{
 			"ps": "no arguments", "gc": "no arguments", "delete": "one container ID", "kill": "a container ID and an optional SIGNAL",
 		}[cmd], cmd))
 	}
-	return dir, rest, nil
-}
-
-// helpRequested prints a command's help for -h/--help.
-func helpRequested(err error, cmd string, stdout io.Writer) bool {
-	if errors.Is(err, flag.ErrHelp) {
-		commands[cmd](stdout)
-		return true
+	if err == nil {
+		err = body(dir, fs.Args())
 	}
-	return false
+	if err != nil {
+		return fail(stderr, err)
+	}
+	return 0
 }
 
 func psCmd(args []string, stdout, stderr io.Writer) int {
-	dir, _, err := stateFlags("ps", args, 0, 0)
-	if helpRequested(err, "ps", stdout) {
-		return 0
-	}
-	if err != nil {
-		return fail(stderr, err)
-	}
-	states, err := runtime.ListStates(dir)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tPID\tAGE\tSTATUS\tCGROUP\tCOMMAND")
-	for _, s := range states {
-		status := "running"
-		if !s.Running {
-			status = "stale"
+	return stateCommand("ps", args, 0, 0, stdout, stderr, func(dir string, _ []string) error {
+		states, err := runtime.ListStates(dir)
+		if err != nil {
+			return err
 		}
-		pid := "-"
-		if s.Pid > 0 {
-			pid = strconv.Itoa(s.Pid)
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tPID\tAGE\tSTATUS\tCGROUP\tCOMMAND")
+		for _, s := range states {
+			status := "running"
+			if !s.Running {
+				status = "stale"
+			}
+			pid := "-"
+			if s.Pid > 0 {
+				pid = strconv.Itoa(s.Pid)
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, pid, runtime.FormatAge(time.Since(s.Created)), status,
+				s.CgroupPath(), strings.Join(quoteArgs(s.Command), " "))
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, pid, runtime.FormatAge(time.Since(s.Created)), status,
-			s.CgroupPath(), strings.Join(quoteArgs(s.Command), " "))
-	}
-	w.Flush()
-	return 0
+		return w.Flush()
+	})
 }
 
 // quoteArgs quotes the arguments that would not read back as one word.
@@ -113,23 +107,17 @@ func quoteArgs(args []string) []string {
 }
 
 func killCmd(args []string, stdout, stderr io.Writer) int {
-	dir, rest, err := stateFlags("kill", args, 1, 2)
-	if helpRequested(err, "kill", stdout) {
-		return 0
-	}
-	if err != nil {
-		return fail(stderr, err)
-	}
-	sig := unix.SIGTERM
-	if len(rest) == 2 {
-		if sig, err = parseSignal(rest[1]); err != nil {
-			return fail(stderr, err)
+	return stateCommand("kill", args, 1, 2, stdout, stderr, func(dir string, rest []string) error {
+		sig := unix.SIGTERM
+		if len(rest) == 2 {
+			var err error
+			if sig, err = parseSignal(rest[1]); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := runtime.KillContainer(dir, rest[0], sig); err != nil {
-		return fail(stderr, err)
-	}
-	return 0
+		_, err := runtime.KillContainer(dir, rest[0], sig)
+		return err
+	})
 }
 
 // parseSignal reads TERM, SIGTERM, term or 15.
@@ -151,37 +139,24 @@ func parseSignal(v string) (unix.Signal, error) {
 }
 
 func deleteCmd(args []string, stdout, stderr io.Writer) int {
-	dir, rest, err := stateFlags("delete", args, 1, 1)
-	if helpRequested(err, "delete", stdout) {
-		return 0
-	}
-	if err != nil {
-		return fail(stderr, err)
-	}
-	st, err := runtime.DeleteContainer(dir, rest[0])
-	if errors.Is(err, runtime.ErrRunning) {
-		return fail(stderr, fmt.Errorf("container %s is running (runtime pid %d); stop it first: little-container kill %s KILL", st.ID, st.Owner, st.ID))
-	}
-	if err != nil {
-		return fail(stderr, err)
-	}
-	return 0
+	return stateCommand("delete", args, 1, 1, stdout, stderr, func(dir string, rest []string) error {
+		st, err := runtime.DeleteContainer(dir, rest[0])
+		if errors.Is(err, runtime.ErrRunning) {
+			return fmt.Errorf("container %s is running (runtime pid %d); stop it first: little-container kill %s KILL", st.ID, st.Owner, st.ID)
+		}
+		return err
+	})
 }
 
 func gcCmd(args []string, stdout, stderr io.Writer) int {
-	dir, _, err := stateFlags("gc", args, 0, 0)
-	if helpRequested(err, "gc", stdout) {
-		return 0
-	}
-	if err != nil {
-		return fail(stderr, err)
-	}
-	done, err := runtime.GC(dir)
-	for _, s := range done {
-		fmt.Fprintf(stdout, "collected %s (runtime pid %d gone; cgroup %s)\n", s.ID, s.Owner, s.CgroupPath())
-	}
-	if err != nil {
-		return fail(stderr, fmt.Errorf("gc: %w", err))
-	}
-	return 0
+	return stateCommand("gc", args, 0, 0, stdout, stderr, func(dir string, _ []string) error {
+		done, err := runtime.GC(dir)
+		for _, s := range done {
+			fmt.Fprintf(stdout, "collected %s (runtime pid %d gone; cgroup %s)\n", s.ID, s.Owner, s.CgroupPath())
+		}
+		if err != nil {
+			return fmt.Errorf("gc: %w", err)
+		}
+		return nil
+	})
 }
