@@ -132,7 +132,7 @@ func runFlags() (*flag.FlagSet, *runOpts) {
 	fs.Var(&o.capAdd, "cap-add", "give root inside capability `CAP` beyond the default set (repeatable; ALL for every one)")
 	fs.Var(&o.capDrop, "cap-drop", "take capability `CAP` from the default set (repeatable; ALL for every one)")
 	fs.StringVar(&o.seccomp, "seccomp", "default", "system call filter `PROFILE`: default, or unconfined (weakening)")
-	fs.Var(&o.volumes, "volume", "bind-mount `HOST:CONTAINER[:ro]` into the container, nodev,nosuid (repeatable; also -v)")
+	fs.Var(&o.volumes, "volume", "bind-mount `HOST:CONTAINER[:ro]` into the container, nodev,nosuid (repeatable)")
 	fs.Var(&o.volumes, "v", "")
 	fs.Var(&o.tmpfs, "tmpfs", "mount a fresh tmpfs at `PATH` inside, nodev,nosuid, mode 1777 (repeatable)")
 	fs.BoolVar(&o.readOnly, "read-only", false, "mount the rootfs read-only (volumes and --tmpfs keep their own mode)")
@@ -296,7 +296,7 @@ func printFlags(fs *flag.FlagSet) {
 		if arg != "" {
 			name += " " + arg
 		}
-		fmt.Fprintf(fs.Output(), "  %-30s %s", name, usage)
+		fmt.Fprintf(fs.Output(), "  %-33s %s", name, usage)
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
 			fmt.Fprintf(fs.Output(), " (default %q)", f.DefValue)
 		}
