@@ -1,8 +1,9 @@
 // Package oci writes OCI runtime bundles (config.json from the runtime-spec
-// Go types) so that runc and crun can run the same probe with the same
+// Go types) so that runc, crun and runsc run the same probe with the same
 // knobs as little-container: same namespaces, same default capabilities,
-// masked and read-only paths, limits. The suites grade them side by side
-// and the benchmark starts them with it.
+// masked and read-only paths, limits. It is the one bundle writer of every
+// bundle profile; the suites grade those runtimes side by side and the
+// benchmark starts them with it.
 package oci
 
 import (
@@ -35,17 +36,37 @@ type Options struct {
 	// CgroupsPath places the container's cgroup (runc and crun treat a path
 	// as relative to the hierarchy roots); empty lets the runtime choose.
 	CgroupsPath string
-	// Rootless maps the calling (unprivileged) uid to root inside.
-	Rootless bool
+	// Rootless maps the host user RootlessUID/GID (default: the calling
+	// user) to root inside.
+	Rootless                 bool
+	RootlessUID, RootlessGID *uint32
 	// UserNS maps root inside to the same unprivileged range little-container
 	// uses as root with --userns.
 	UserNS bool
 	// Capabilities replaces the default set (capability.Default) when non-nil.
 	Capabilities *capability.Set
+	// UIDMap and GIDMap replace UserNS's default maps when set.
+	UIDMap, GIDMap []specs.LinuxIDMapping
+	// Cwd is the working directory inside (default "/").
+	Cwd string
+	// User runs the command as this uid and gid inside.
+	User *specs.User
+	// Volumes are bind mounts of host paths.
+	Volumes []Volume
+	// ReadOnlyRoot makes the rootfs read-only.
+	ReadOnlyRoot bool
 	// Weakenings, as little-container's flags.
 	AllowNewPrivileges bool
 	Unmasked           bool
 	SeccompUnconfined  bool
+	// AllowDevices opens the device cgroup (no allow-list).
+	AllowDevices bool
+}
+
+// Volume binds Host at Container, read-only when asked.
+type Volume struct {
+	Host, Container string
+	ReadOnly        bool
 }
 
 // specVersion is the config version written: the newest that crun 1.8
@@ -71,9 +92,9 @@ func Spec(o Options) *specs.Spec {
 	env := runtime.DefaultEnv(o.Env)
 	s := &specs.Spec{
 		Version: specVersion,
-		Root:    &specs.Root{Path: o.Rootfs},
+		Root:    &specs.Root{Path: o.Rootfs, Readonly: o.ReadOnlyRoot},
 		Process: &specs.Process{
-			Args: o.Args, Env: env, Cwd: "/",
+			Args: o.Args, Env: env, Cwd: cwd(o.Cwd),
 			Capabilities: &specs.LinuxCapabilities{
 				Bounding: capNames, Effective: capNames, Permitted: capNames,
 			},
@@ -99,10 +120,28 @@ func Spec(o Options) *specs.Spec {
 		hostUID, hostGID, size := uint32(100000), uint32(100000), uint32(65536)
 		if o.Rootless {
 			hostUID, hostGID, size = uint32(os.Geteuid()), uint32(os.Getegid()), 1
+			if o.RootlessUID != nil {
+				hostUID = *o.RootlessUID
+			}
+			if o.RootlessGID != nil {
+				hostGID = *o.RootlessGID
+			}
 		}
 		s.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: hostUID, Size: size}}
 		s.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: hostGID, Size: size}}
+		if len(o.UIDMap) > 0 {
+			s.Linux.UIDMappings = slices.Clone(o.UIDMap)
+		}
+		if len(o.GIDMap) > 0 {
+			s.Linux.GIDMappings = slices.Clone(o.GIDMap)
+		}
 		s.Linux.Resources.Devices = nil // a user namespace cannot set a device cgroup
+	}
+	if o.AllowDevices && s.Linux.Resources.Devices != nil {
+		s.Linux.Resources.Devices = []specs.LinuxDeviceCgroup{{Allow: true, Access: "rwm"}}
+	}
+	if o.User != nil {
+		s.Process.User = *o.User
 	}
 	if o.PidsMax > 0 {
 		p := o.PidsMax
@@ -176,7 +215,21 @@ func mounts(o Options) []specs.Mount {
 	} else {
 		m = append(m, specs.Mount{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}})
 	}
+	for _, v := range o.Volumes {
+		opts := []string{"rbind", "nosuid", "nodev"}
+		if v.ReadOnly {
+			opts = append(opts, "ro")
+		}
+		m = append(m, specs.Mount{Destination: v.Container, Type: "none", Source: v.Host, Options: opts})
+	}
 	return m
+}
+
+func cwd(dir string) string {
+	if dir == "" {
+		return "/"
+	}
+	return dir
 }
 
 // WriteBundle writes dir/config.json for o. The rootfs stays where it is:

@@ -70,7 +70,7 @@ func recordStatus(r *Report, st map[string]string) {
 	for _, s := range capSets {
 		raw, ok := st[s.key]
 		if !ok {
-			r.Record(s.attempt, fmt.Errorf("/proc/self/status has no %s line", s.key), "")
+			r.NotImplemented(s.attempt, "/proc/self/status has no "+s.key+" line")
 			continue
 		}
 		mask, err := capability.ParseMask(raw)
@@ -84,7 +84,7 @@ func recordStatus(r *Report, st map[string]string) {
 	if mode, ok := st["Seccomp"]; ok {
 		RecordValue(r, "seccomp-mode", nil, mode, "Seccomp_filters: "+capsOrNone(st["Seccomp_filters"]))
 	} else {
-		r.Record("seccomp-mode", fmt.Errorf("/proc/self/status has no Seccomp line (kernel without CONFIG_SECCOMP)"), "")
+		r.NotImplemented("seccomp-mode", "/proc/self/status has no Seccomp line (kernel without CONFIG_SECCOMP)")
 	}
 	for _, id := range []struct{ attempt, key string }{{"uid", "Uid"}, {"gid", "Gid"}} {
 		real, eff, err := statusIDs(st[id.key])

@@ -55,10 +55,17 @@ func TestRecordStatus(t *testing.T) {
 		t.Error("SplitCaps(\"\") is not the empty set")
 	}
 
-	// A status without capability lines fails the attempts, never passes them.
+	// A status without capability lines (gVisor has no CapAmb) records
+	// them as not implemented here, never as passed; a malformed id line
+	// fails.
 	r = &Report{}
 	recordStatus(r, ParseStatus("Name:\tx\nUid:\t0 0\n"))
-	for _, n := range []string{"cap-eff", "cap-bnd", "seccomp-mode", "uid", "gid"} {
+	for _, n := range []string{"cap-eff", "cap-bnd", "cap-amb", "seccomp-mode"} {
+		if a := mustAttempt(t, r, n); !IsNotImplemented(a) {
+			t.Errorf("%s without its line: %+v, want not implemented here", n, a)
+		}
+	}
+	for _, n := range []string{"uid", "gid"} {
 		if a := mustAttempt(t, r, n); a.Outcome != Failed {
 			t.Errorf("%s without its line: %+v, want failed", n, a)
 		}

@@ -14,7 +14,7 @@ import (
 func nsRecordCgroup(r *Report) {
 	text, err := ReadTrimmed("/proc/self/cgroup")
 	if errors.Is(err, unix.ENOENT) {
-		r.Unsupported("cgroup-self", "/proc/self/cgroup missing: no cgroups, or /proc not mounted")
+		r.NotImplemented("cgroup-self", "/proc/self/cgroup missing: no cgroups, or /proc not mounted")
 		return
 	}
 	if err != nil {
@@ -35,7 +35,7 @@ func nsRecordIDs(r *Report) {
 		attempt, path := name+"-map", "/proc/self/"+name+"_map"
 		text, err := ReadTrimmed(path)
 		if errors.Is(err, unix.ENOENT) {
-			r.Unsupported(attempt, path+" missing: kernel without user namespaces, or /proc not mounted")
+			r.NotImplemented(attempt, path+" missing: kernel without user namespaces, or /proc not mounted")
 			continue
 		}
 		if err != nil {

@@ -129,7 +129,7 @@ func nsRecordNamespace(r *Report, fp *Fingerprints, name string) {
 	path := "/proc/self/ns/" + name
 	id, err := StatNSID(path)
 	if errors.Is(err, unix.ENOENT) {
-		r.Unsupported("ns-"+name, path+" missing: kernel without "+name+" namespaces, or /proc not mounted")
+		r.NotImplemented("ns-"+name, path+" missing: kernel without "+name+" namespaces, or /proc not mounted")
 		return
 	}
 	if err != nil {

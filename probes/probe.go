@@ -8,6 +8,8 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -98,6 +100,15 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		rest = append(rest, a)
 	}
 	rep := &Report{Probe: name, Attempts: []Attempt{}, Facts: map[string]string{}}
+	if fp.Nonce != "" {
+		// The host knows from these lines that the runtime started the
+		// probe, and when it holds, even where the container's processes
+		// are not host processes (gVisor).
+		fmt.Fprintf(stderr, "%s%s\n", StartLine, fp.Nonce)
+		if stdin != nil {
+			stdin = &holdNotice{r: stdin, w: stderr, line: HoldLine + fp.Nonce + "\n"}
+		}
+	}
 	env := &Env{Args: rest, FP: fp, Report: rep, Stdin: stdin}
 
 	done := make(chan error, 1)
@@ -121,6 +132,27 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "probe %s: deadline %s passed\n", name, e.deadline)
 		return ExitDeadline
 	}
+}
+
+// StartLine and HoldLine begin the two stderr lines a probe given a nonce
+// prints: when it starts, and when it first reads stdin to hold. Each is
+// followed by the nonce.
+const (
+	StartLine = "lc-probe: start "
+	HoldLine  = "lc-probe: hold "
+)
+
+// holdNotice announces the hold on the first read of stdin.
+type holdNotice struct {
+	r    io.Reader
+	w    io.Writer
+	line string
+	once sync.Once
+}
+
+func (h *holdNotice) Read(p []byte) (int, error) {
+	h.once.Do(func() { io.WriteString(h.w, h.line) })
+	return h.r.Read(p)
 }
 
 func writeReport(w io.Writer, r *Report) error {
@@ -170,6 +202,22 @@ func (r *Report) Record(name string, err error, detail string) Attempt {
 // Unsupported records an attempt that could not be made, with the reason.
 func (r *Report) Unsupported(name, why string) {
 	r.Attempts = append(r.Attempts, Attempt{Name: name, Outcome: Unsupported, Detail: why})
+}
+
+// NotImplementedHere begins the Detail of an attempt the kernel under the
+// container does not implement (a system call answering ENOSYS, a /proc
+// line or file it lacks, as under gVisor): the suites decide from the
+// attempts that could run, and skip a check whose every attempt was this.
+const NotImplementedHere = "not implemented here"
+
+// NotImplemented records an attempt the kernel does not implement.
+func (r *Report) NotImplemented(name, what string) {
+	r.Unsupported(name, NotImplementedHere+": "+what)
+}
+
+// IsNotImplemented says whether a was recorded with NotImplemented.
+func IsNotImplemented(a Attempt) bool {
+	return a.Outcome == Unsupported && strings.HasPrefix(a.Detail, NotImplementedHere)
 }
 
 // Hold blocks until stdin reaches EOF or d passes, so the host can read

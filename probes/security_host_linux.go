@@ -163,6 +163,10 @@ func secSentinel(r *Report, fp *Fingerprints) {
 	if err == nil {
 		unix.Close(fd)
 	}
+	if errors.Is(err, unix.ENOSYS) {
+		r.NotImplemented("pidfd-open-sentinel", "pidfd_open answers ENOSYS")
+		return
+	}
 	RecordValue(r, "pidfd-open-sentinel", secWrap("pidfd_open "+pid, err), pid, pidDefence(err))
 }
 

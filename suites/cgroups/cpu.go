@@ -109,7 +109,7 @@ func JudgeCPU(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 		return
 	}
 	v.Note("host during the hold: %s", c)
-	if !ownsID(c.Dir, hs.ID) {
+	if !hs.owns("cpu", c.Dir) {
 		v.Note("the container has no cpu cgroup of its own: it ran in %s", c.Dir)
 	}
 	name := "cpu.cfs_quota_us"

@@ -49,7 +49,7 @@ func runCPU(ctx SpecContext, tn string, c limitCase) {
 
 	res := e.Run(ctx, o)
 	cgroups.FindLeftovers(hs)
-	v := check.Judge(res)
+	v := cgroups.Verdict(res, hs)
 	cgroups.JudgeCPU(v, res.Report, hs, w)
 	e.Finish(v)
 	Expect(hs.Leftovers).To(BeEmpty(), "the container outlived its run")

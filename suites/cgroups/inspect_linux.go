@@ -3,6 +3,7 @@ package cgroups
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"time"
 
@@ -28,28 +29,38 @@ type Reads struct {
 }
 
 // InspectHold returns the Inspect callback for probes run with -hold. It
-// waits until the probe blocks on stdin, then reads from the host what r
-// asks for. Not seeing the hold or failing to read is recorded in hs for
-// the judge, not returned.
+// waits until the probe holds (blocked on stdin, seen from the host; or,
+// for a sandboxed runtime whose container has no host process, the probe's
+// own hold line), then reads from the host what r asks for, in the cgroups
+// of the container's process found by its nonce, or of the sandbox's host
+// process. A sandbox's counters are also read while it lives, so that a
+// limit that ends the whole sandbox before the probe holds still leaves
+// the kernel's evidence. Not seeing the hold or failing to read is
+// recorded in hs for the judge, not returned.
 func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.Live) error {
 	return func(ctx context.Context, live *target.Live) error {
+		hs.Sandboxed = live.Sandboxed()
 		wctx, cancel := context.WithTimeout(ctx, HoldWait)
 		defer cancel()
+		ctrls := []string{"pids", "memory"}
+		if r.CPU {
+			ctrls = append(ctrls, "cpu")
+		}
 		var pid int
 		err := live.Poll(wctx, "the probe to hold", func() (bool, error) {
-			pid = live.ContainerPID()
-			return pid > 0 && target.ReadingStdin(pid), nil
+			pid = live.HostPID()
+			if pid > 0 && hs.Sandboxed != "" && hs.observe(pid, ctrls...) == nil {
+				hs.sample(r)
+			}
+			return pid > 0 && live.Holding(pid), nil
 		})
+		hs.Found = live.Found()
 		if err != nil {
 			hs.WaitErr = err.Error()
 			return nil
 		}
 		hs.Held = true
-		ctrls := []string{"pids", "memory"}
-		if r.CPU {
-			ctrls = append(ctrls, "cpu")
-		}
-		if err := hs.observe(pid, false, ctrls...); err != nil {
+		if err := hs.observe(pid, ctrls...); err != nil {
 			hs.ReadErrs = append(hs.ReadErrs, err.Error())
 			return nil
 		}
@@ -70,27 +81,52 @@ func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.L
 	}
 }
 
+// sample reads a sandbox's counters quietly: the sandbox may end between
+// two reads, so a failed read here is a race, not evidence.
+func (hs *HostSide) sample(r Reads) {
+	ok := false
+	if d, found := hs.Dirs["pids"]; r.Pids && found {
+		if s, err := ReadPids(d); err == nil {
+			hs.Pids, ok = s, true
+		}
+	}
+	if d, found := hs.Dirs["memory"]; r.Mem && found {
+		if s, err := ReadMemory(d, hs.Layout.V2()); err == nil {
+			if hs.Mem != nil {
+				s.OOMKills = max(s.OOMKills, hs.Mem.OOMKills)
+			}
+			hs.Mem, ok = s, true
+		}
+	}
+	if ok {
+		hs.SandboxSamples++
+	}
+}
+
 // InspectInline returns the Inspect callback for the inline hog, which may
 // die within milliseconds: it polls fast for the container's first process
-// in a cgroup named after the container, then reads its memory cgroup
-// until the container exits or the probe holds: the first reading shows
-// whether the limit was there before the process (little-container writes
-// it first; runc and crun write it after placing their init), the last is
-// judged, and oom_kill is the highest count seen.
+// (found by its nonce; for a sandboxed runtime, the sandbox's host
+// process) in a cgroup of its own, then reads its memory cgroup until the
+// container exits or the probe holds: the first reading shows whether the
+// limit was there before the process (little-container writes it first;
+// runc and crun write it after placing their init), the last is judged,
+// and oom_kill is the highest count seen.
 func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) error {
 	return func(ctx context.Context, live *target.Live) error {
+		hs.Sandboxed = live.Sandboxed()
 		hs.OOMSampled = Unlimited
+		defer func() { hs.Found = live.Found() }()
 		wctx, cancel := context.WithTimeout(ctx, HoldWait)
 		defer cancel()
 		t := time.NewTicker(inlineSample)
 		defer t.Stop()
 		for {
-			pid := live.ContainerPID()
+			pid := live.HostPID()
 			switch {
 			case pid > 0 && hs.Mem == nil:
 				// The cgroup may vanish between reads when the hog dies:
 				// a failed read here is a race, not evidence.
-				if hs.observe(pid, true, "pids", "memory") == nil {
+				if hs.observe(pid, "pids", "memory") == nil && hs.owns("memory", hs.Dirs["memory"]) {
 					if s, err := ReadMemory(hs.Dirs["memory"], hs.Layout.V2()); err == nil {
 						first := *s
 						hs.Mem, hs.MemFirst, hs.OOMSampled = s, &first, s.OOMKills
@@ -101,7 +137,7 @@ func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) er
 					hs.Mem, hs.OOMSampled = s, max(hs.OOMSampled, s.OOMKills)
 				}
 			}
-			if pid > 0 && target.ReadingStdin(pid) {
+			if pid > 0 && live.Holding(pid) {
 				hs.Held = true
 				return nil
 			}
@@ -117,10 +153,9 @@ func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) er
 	}
 }
 
-// observe records pid, its start time and its cgroup directories for
-// ctrls (those the host has). With requireID a process not (yet) in a cgroup named after the container is
-// refused, so a runtime still moving it is not mistaken for the container.
-func (hs *HostSide) observe(pid int, requireID bool, ctrls ...string) error {
+// observe records pid, its start time, its cgroup paths and its cgroup
+// directories for ctrls (those the host has).
+func (hs *HostSide) observe(pid int, ctrls ...string) error {
 	st, err := readStartTime(pid)
 	if err != nil {
 		return err
@@ -129,7 +164,7 @@ func (hs *HostSide) observe(pid int, requireID bool, ctrls ...string) error {
 	if err != nil {
 		return err
 	}
-	dirs := map[string]string{}
+	dirs, paths := map[string]string{}, map[string]string{}
 	for _, ctrl := range ctrls {
 		if hs.Layout.Missing(ctrl) != "" {
 			continue
@@ -138,12 +173,34 @@ func (hs *HostSide) observe(pid int, requireID bool, ctrls ...string) error {
 		if err != nil {
 			return fmt.Errorf("cgroup of container pid %d: %w", pid, err)
 		}
-		if requireID && !ownsID(d, hs.ID) {
-			return fmt.Errorf("container pid %d is in %s, not yet in its own cgroup", pid, d)
-		}
 		dirs[ctrl] = d
+		if hs.Layout.V2() {
+			paths[ctrl] = cg[""]
+		} else {
+			paths[ctrl] = cg[ctrl]
+		}
 	}
-	hs.ContainerPID, hs.StartTime, hs.Dirs = pid, st, dirs
+	hs.ContainerPID, hs.StartTime, hs.Dirs, hs.Paths = pid, st, dirs, paths
+	return nil
+}
+
+// Harness reads the harness's own cgroup directories into hs.HarnessDirs.
+func (hs *HostSide) Harness() error {
+	cg, err := target.ProcCgroups(os.Getpid())
+	if err != nil {
+		return err
+	}
+	hs.HarnessDirs = map[string]string{}
+	for _, ctrl := range []string{"pids", "memory", "cpu"} {
+		if hs.Layout.Missing(ctrl) != "" {
+			continue
+		}
+		d, err := hs.Layout.Dir(ctrl, cg)
+		if err != nil {
+			return fmt.Errorf("the harness's own %s cgroup: %w", ctrl, err)
+		}
+		hs.HarnessDirs[ctrl] = d
+	}
 	return nil
 }
 

@@ -38,6 +38,9 @@ const KilledExit = 128 + 9
 func JudgePids(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 	common(v, hs)
 	if rep == nil {
+		if sandboxEnded(hs) {
+			judgeSandboxPids(v, hs, w)
+		}
 		return
 	}
 	if a, ok := check.Attempt(v, rep, "fork"); ok {
@@ -85,6 +88,9 @@ func JudgePids(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 func JudgeMemory(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 	common(v, hs)
 	if rep == nil {
+		if sandboxEnded(hs) {
+			judgeSandboxMemory(v, hs, w)
+		}
 		return
 	}
 	if a, ok := check.Attempt(v, rep, "hog"); ok {
@@ -104,6 +110,78 @@ func JudgeMemory(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 	}
 }
 
+// Verdict starts a cgroup check's verdict from a run. A sandboxed
+// runtime that ended before the probe printed anything has no report to
+// judge: a limit may have confined the sandbox as a whole, which its
+// cgroup's counters show (see judgeSandboxPids), so the missing report is
+// evidence there, not a broken run. Anything else starts as check.Judge.
+func Verdict(res *target.Result, hs *HostSide) *matrix.Verdict {
+	if hs.Sandboxed == "" || res.DecodeErr == nil || len(bytes.TrimSpace(res.Stdout)) > 0 {
+		return check.Judge(res)
+	}
+	return evidenceOnly(res)
+}
+
+func evidenceOnly(res *target.Result) *matrix.Verdict {
+	v := &matrix.Verdict{}
+	v.Note("argv: %s", check.ShortArgv(res.Argv))
+	v.Note("exit: %d", res.ExitCode)
+	if s := strings.TrimSpace(string(res.Stderr)); s != "" {
+		v.Note("stderr: %s", oneLine(s))
+	}
+	return v
+}
+
+// sandboxEnded says the container's processes were not host processes and
+// the sandbox ended before the probe held, while the host read its
+// cgroup's counters.
+func sandboxEnded(hs *HostSide) bool { return hs.Sandboxed != "" && !hs.Held && hs.SandboxSamples > 0 }
+
+// judgeSandboxPids decides the pids check of a sandbox that ended before
+// the probe reported: a limit that refused forks of the sandbox as a whole
+// (pids.max the one asked for, pids.events above 0) confined it, and the
+// host is protected, a pass with that note; anything else cannot decide.
+func judgeSandboxPids(v *matrix.Verdict, hs *HostSide, w Want) {
+	p := hs.Pids
+	if p == nil {
+		v.Problem("the sandbox ended before the probe reported, and the host read no pids counters of it")
+		return
+	}
+	v.Note("sandbox's cgroup at last sight: %s", p)
+	if p.Max != w.PidsMax || p.Events <= 0 {
+		v.Problem("the sandbox ended before the probe reported, and its cgroup shows no refused fork under the limit (pids.max %s, pids.events max %d)", limit(p.Max), p.Events)
+		return
+	}
+	v.Note("the limit confined the sandbox as a whole: the kernel refused %d forks of the sandbox's host processes under pids.max %d, and the sandbox ended before the probe could report", p.Events, p.Max)
+}
+
+// judgeSandboxMemory decides a memory check of a sandbox that ended before
+// the probe reported: the kernel OOM-killed the sandbox in its own memory
+// cgroup under the limit asked for, which confined it as a whole.
+func judgeSandboxMemory(v *matrix.Verdict, hs *HostSide, w Want) {
+	for _, r := range hs.KernelOOM {
+		v.Note("kernel log: %s", r)
+	}
+	if hs.KmsgErr != "" {
+		v.Note("kernel log unreadable: %s", hs.KmsgErr)
+	}
+	m := hs.Mem
+	if m == nil {
+		v.Problem("the sandbox ended before the probe reported, and the host read no memory counters of it")
+		return
+	}
+	v.Note("sandbox's cgroup at last sight: %s", m)
+	if m.Limit != w.Memory {
+		v.Leak("%s of the sandbox's cgroup is %s, not %d", "the memory limit", limit(m.Limit), w.Memory)
+		return
+	}
+	if m.OOMKills < 1 && len(hs.KernelOOM) == 0 {
+		v.Problem("the sandbox ended before the probe reported, with no OOM kill counted in its cgroup nor logged by the kernel")
+		return
+	}
+	v.Note("the limit confined the sandbox as a whole: the kernel OOM-killed it in its own memory cgroup (oom_kill=%d, %d kernel-log records)", m.OOMKills, len(hs.KernelOOM))
+}
+
 // InlineVerdict starts the inline check's verdict. A container killed
 // with SIGKILL before printing anything (exit 137, empty stdout) is that
 // check's expected outcome, so the missing report is evidence, not a broken
@@ -112,13 +190,7 @@ func InlineVerdict(res *target.Result) *matrix.Verdict {
 	if !killedSilently(res) {
 		return check.Judge(res)
 	}
-	v := &matrix.Verdict{}
-	v.Note("argv: %s", check.ShortArgv(res.Argv))
-	v.Note("exit: %d", res.ExitCode)
-	if s := strings.TrimSpace(string(res.Stderr)); s != "" {
-		v.Note("stderr: %s", oneLine(s))
-	}
-	return v
+	return evidenceOnly(res)
 }
 
 func killedSilently(res *target.Result) bool {
@@ -133,6 +205,8 @@ func killedSilently(res *target.Result) bool {
 func JudgeInline(v *matrix.Verdict, res *target.Result, hs *HostSide, w Want) {
 	common(v, hs)
 	switch {
+	case sandboxEnded(hs) && len(bytes.TrimSpace(res.Stdout)) == 0:
+		judgeSandboxMemory(v, hs, w)
 	case killedSilently(res):
 		v.Note("runtime exited %d (128+SIGKILL) with no output: the container's only process was killed", res.ExitCode)
 		if len(hs.KernelOOM) == 0 && hs.OOMSampled < 1 {
@@ -217,7 +291,13 @@ func judgeMemLimits(v *matrix.Verdict, m *MemSample, w Want) {
 // leftovers into leaks.
 func common(v *matrix.Verdict, hs *HostSide) {
 	v.Note("cgroup mode: %s; container %s, pid %d", hs.Layout.Mode, hs.ID, hs.ContainerPID)
-	if hs.WaitErr != "" {
+	if hs.Found != "" {
+		v.Note("%s", hs.Found)
+	}
+	switch {
+	case hs.WaitErr != "" && sandboxEnded(hs):
+		v.Note("the sandbox ended before the probe held: %s", hs.WaitErr)
+	case hs.WaitErr != "":
 		v.Problem("host never saw the probe hold: %s", hs.WaitErr)
 	}
 	for _, e := range hs.ReadErrs {

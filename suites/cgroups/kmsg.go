@@ -4,15 +4,23 @@ import "strings"
 
 // OOMRecords picks the kernel log's "oom-kill:" records of a memory-cgroup
 // OOM (constraint CONSTRAINT_MEMCG) whose oom_memcg, the cgroup whose limit
-// fired, names the container id. msgs are message texts (the part after
-// the ';' of a /dev/kmsg record).
-func OOMRecords(msgs []string, id string) []string {
+// fired, is the container's memory cgroup (its path as /proc/<pid>/cgroup
+// gave it, memcg, whatever the runtime named it) or, when the host never
+// saw the container's cgroup (an inline hog dies within milliseconds),
+// names the container id. msgs are message texts (the part after the ';'
+// of a /dev/kmsg record).
+func OOMRecords(msgs []string, memcg, id string) []string {
 	var out []string
 	for _, m := range msgs {
 		if !strings.HasPrefix(m, "oom-kill:") || !strings.Contains(m, "constraint=CONSTRAINT_MEMCG") {
 			continue
 		}
-		if memcg, ok := kmsgField(m, "oom_memcg"); ok && id != "" && strings.Contains(memcg, id) {
+		fired, ok := kmsgField(m, "oom_memcg")
+		switch {
+		case !ok:
+		case memcg != "" && memcg != "/" && (fired == memcg || strings.HasPrefix(fired, memcg+"/")):
+			out = append(out, m)
+		case id != "" && strings.Contains(fired, id):
 			out = append(out, m)
 		}
 	}

@@ -14,11 +14,20 @@ func TestOOMRecords(t *testing.T) {
 		"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),oom_memcg=/p/little-container/lc-p1-ab,task=probe,pid=9,uid=0",
 		"oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/p/little-container/lc-p1-cd,task=probe,pid=10,uid=0",
 	}
-	if got := OOMRecords(msgs, "lc-p1-ab"); !reflect.DeepEqual(got, []string{mine}) {
+	if got := OOMRecords(msgs, "", "lc-p1-ab"); !reflect.DeepEqual(got, []string{mine}) {
 		t.Fatalf("OOMRecords = %q", got)
 	}
-	if got := OOMRecords(msgs, ""); got != nil {
+	if got := OOMRecords(msgs, "", ""); got != nil {
 		t.Fatalf("OOMRecords without an id = %q", got)
+	}
+	// podman names the cgroup libpod-<hash>: matched by the path the host
+	// read from the container's /proc/<pid>/cgroup, not by the id.
+	podman := "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=libpod-1f,mems_allowed=0,oom_memcg=/machine.slice/libpod-1f2e,task_memcg=/machine.slice/libpod-1f2e,task=probe,pid=9,uid=0"
+	if got := OOMRecords(append(msgs, podman), "/machine.slice/libpod-1f2e", "lc-p1-zz"); !reflect.DeepEqual(got, []string{podman}) {
+		t.Fatalf("OOMRecords by path = %q", got)
+	}
+	if got := OOMRecords([]string{podman}, "/", ""); got != nil {
+		t.Fatalf("OOMRecords with the root cgroup = %q", got)
 	}
 }
 

@@ -71,7 +71,7 @@ func runPids(ctx SpecContext, tn string, c limitCase) {
 
 	res := e.Run(ctx, o)
 	cgroups.FindLeftovers(hs)
-	v := check.Judge(res)
+	v := cgroups.Verdict(res, hs)
 	cgroups.JudgePids(v, res.Report, hs, w)
 	e.Finish(v)
 	Expect(hs.Leftovers).To(BeEmpty(), "the container outlived its run")
@@ -105,7 +105,7 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 		if err != nil {
 			hs.KmsgErr = err.Error()
 		}
-		hs.KernelOOM = cgroups.OOMRecords(msgs, hs.ID)
+		hs.KernelOOM = cgroups.OOMRecords(msgs, hs.Paths["memory"], hs.ID)
 	}
 	cgroups.FindLeftovers(hs)
 	if c.Inline {
@@ -113,7 +113,7 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 		cgroups.JudgeInline(v, res, hs, w)
 		e.Finish(v)
 	} else {
-		v := check.Judge(res)
+		v := cgroups.Verdict(res, hs)
 		cgroups.JudgeMemory(v, res.Report, hs, w)
 		e.Finish(v)
 	}
@@ -135,6 +135,11 @@ func hostSide(cell matrix.Cell, ctrl string) *cgroups.HostSide {
 		matrix.Skip(cell, why)
 	}
 	hs := &cgroups.HostSide{Layout: l, ID: target.NewID()}
+	if err := hs.Harness(); err != nil {
+		cell.Status, cell.Reason = matrix.Error, err.Error()
+		matrix.Record(cell)
+		Fail(cell.Reason)
+	}
 	DeferCleanup(cgroups.RemoveLeftovers, hs)
 	return hs
 }

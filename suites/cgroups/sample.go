@@ -62,8 +62,22 @@ type ForkCheck struct {
 // HostSide is what the host observed around one run.
 type HostSide struct {
 	Layout Layout
-	// ID is the container id; the container's cgroup paths contain it.
+	// ID is the container id the run asks for (runtimes may name their
+	// cgroups otherwise).
 	ID string
+	// HarnessDirs are the harness's own cgroup directories by controller:
+	// a container still in them has no cgroup of its own.
+	HarnessDirs map[string]string
+	// Paths are the container's cgroup paths by controller as
+	// /proc/<pid>/cgroup names them, to match the kernel log's oom_memcg.
+	Paths map[string]string
+	// Sandboxed says why the container's processes are not host processes
+	// (gVisor): the host then judges the sandbox's cgroup, found through
+	// the runtime's host process. Found says how the container was found.
+	Sandboxed, Found string
+	// SandboxSamples counts the readings of a sandbox's counters taken
+	// while it lived (the last one is kept in Pids, Mem, CPU).
+	SandboxSamples int
 	// ContainerPID and StartTime (field 22 of /proc/<pid>/stat) identify
 	// the container's first process, so that after the run a reused pid is
 	// not mistaken for a survivor.
@@ -140,12 +154,13 @@ func oneLine(s string) string {
 	return s
 }
 
-// containerDirs are hs's cgroup directories that name the container,
-// without duplicates (v2 has one directory for every controller).
+// containerDirs are the cgroup directories the runtime made for the
+// container, without duplicates (v2 has one directory for every
+// controller).
 func containerDirs(hs *HostSide) []string {
 	var out []string
-	for _, d := range hs.Dirs {
-		if ownsID(d, hs.ID) && !slices.Contains(out, d) {
+	for ctrl, d := range hs.Dirs {
+		if hs.owns(ctrl, d) && !slices.Contains(out, d) {
 			out = append(out, d)
 		}
 	}
@@ -153,6 +168,19 @@ func containerDirs(hs *HostSide) []string {
 	return out
 }
 
-// ownsID says whether cgroup directory dir belongs to the container: its
-// path names the container id. Cleanup touches no other directory.
-func ownsID(dir, id string) bool { return id != "" && strings.Contains(dir, id) }
+// owns says whether cgroup directory dir of ctrl is the container's own:
+// one the runtime made for it, found from the container's
+// /proc/<pid>/cgroup, whatever the runtime named it (runc "/<id>", podman
+// "libpod-<hash>", LXC "lxc.payload.<name>"). The harness's own cgroup and
+// its ancestors never are, so a container left in the caller's cgroup has
+// none, and cleanup never touches the caller's.
+func (hs *HostSide) owns(ctrl, dir string) bool {
+	if dir == "" {
+		return false
+	}
+	own, ok := hs.HarnessDirs[ctrl]
+	if !ok {
+		return hs.ID != "" && strings.Contains(dir, hs.ID)
+	}
+	return dir != own && !strings.HasPrefix(own+"/", dir+"/")
+}

@@ -68,11 +68,13 @@ func NamespaceDiffers(v *matrix.Verdict, rep *probes.Report, host map[string]pro
 	if !ok {
 		return
 	}
-	switch a.Outcome {
-	case probes.Unsupported:
+	switch {
+	case probes.IsNotImplemented(a):
+		return // noted by Attempt; the row judges from its other attempts
+	case a.Outcome == probes.Unsupported:
 		v.Skip(fmt.Sprintf("%s namespace: %s", name, a.Detail))
 		return
-	case probes.Failed:
+	case a.Outcome == probes.Failed:
 		v.Problem("ns-%s: %s %s", name, a.Errno, a.Detail)
 		return
 	}
@@ -104,7 +106,9 @@ func NotReached(v *matrix.Verdict, rep *probes.Report, name, what string, okErrn
 	case probes.Succeeded:
 		v.Leak("%s reachable (%s)", what, name)
 	case probes.Unsupported:
-		v.Problem("%s not tried: %s", name, a.Detail)
+		if !probes.IsNotImplemented(a) {
+			v.Problem("%s not tried: %s", name, a.Detail)
+		}
 	case probes.Failed:
 		switch {
 		case contains(leakErrnos, a.Errno):
@@ -123,4 +127,30 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Unimplemented skips v when every one of the named attempts the probe
+// reported was not implemented by the kernel under the container (or was
+// not reported at all), and says so: a check with nothing left to decide
+// from is a skip with that reason, never a pass. It returns whether it
+// skipped.
+func Unimplemented(v *matrix.Verdict, rep *probes.Report, names ...string) bool {
+	if rep == nil {
+		return false
+	}
+	var why []string
+	for _, n := range names {
+		a, ok := rep.Attempt(n)
+		if ok && !probes.IsNotImplemented(a) {
+			return false
+		}
+		if ok {
+			why = append(why, n+": "+strings.TrimPrefix(a.Detail, probes.NotImplementedHere+": "))
+		}
+	}
+	if len(why) == 0 {
+		return false
+	}
+	v.Skip(probes.NotImplementedHere + ": " + strings.Join(why, "; "))
+	return true
 }

@@ -6,10 +6,12 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -86,12 +88,46 @@ func (e *Env) Run(ctx context.Context, o target.RunOpts) *target.Result {
 // Judge starts a verdict from a result: an undecodable report makes the
 // run broken (never a pass, never a control that failed as expected), and the run's command line, exit status and stderr tail
 // become evidence.
+//
+// A runtime that exits non-zero before the probe printed anything is
+// broken by the runtime, not by the probe: its headline is the runtime's
+// exit status and its own stderr.
 func Judge(res *target.Result) *matrix.Verdict {
 	v := &matrix.Verdict{Evidence: resultEvidence(res)}
-	if res.DecodeErr != nil {
+	if res.Found != "" {
+		v.Note("%s", res.Found)
+	}
+	switch {
+	case res.DecodeErr == nil:
+	case RuntimeFailed(res):
+		v.Broken("%s", RuntimeFailure(res))
+	default:
 		v.Broken("probe report: %v", res.DecodeErr)
 	}
 	return v
+}
+
+// RuntimeFailed says the runtime exited non-zero and the probe printed
+// nothing: no report, and the probe never announced its start.
+func RuntimeFailed(res *target.Result) bool {
+	return res.ExitCode != 0 && len(bytes.TrimSpace(res.Stdout)) == 0 && !res.Started
+}
+
+// RuntimeFailure is the headline of such a run: the runtime's exit status
+// and the last lines of its stderr.
+func RuntimeFailure(res *target.Result) string {
+	prog := res.Runtime
+	if prog == "" && len(res.Argv) > 0 {
+		prog = filepath.Base(res.Argv[0])
+	}
+	s := strings.Join(strings.Fields(string(res.Stderr)), " ")
+	if s == "" {
+		s = "(nothing on stderr)"
+	}
+	if len(s) > 300 {
+		s = "…" + s[len(s)-300:]
+	}
+	return fmt.Sprintf("%s exited %d before the probe started: %s", prog, res.ExitCode, s)
 }
 
 // Finish records the cell and asserts it: a check must pass, a negative

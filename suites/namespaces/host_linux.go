@@ -29,13 +29,16 @@ func InspectMount(src, rootfs string, hs *HostSide) func(ctx context.Context, li
 	return func(ctx context.Context, live *target.Live) error {
 		wctx, cancel := context.WithTimeout(ctx, MountWait)
 		defer cancel()
+		if hs.Sandboxed = live.Sandboxed(); hs.Sandboxed != "" {
+			return inspectSandbox(wctx, live, src, rootfs, hs)
+		}
 		var pid int
 		err := live.Poll(wctx, "the probe to hold", func() (bool, error) {
 			if pid = live.ContainerPID(); pid == 0 {
 				return false, nil
 			}
 			inside, err := containerMounts(pid, src)
-			return err == nil && (len(inside) > 0 || target.ReadingStdin(pid)), nil
+			return err == nil && (len(inside) > 0 || live.Holding(pid)), nil
 		})
 		if err != nil {
 			return nil
@@ -48,19 +51,38 @@ func InspectMount(src, rootfs string, hs *HostSide) func(ctx context.Context, li
 		if hs.InsideProc, err = hasProcMount(pid); err != nil {
 			return err
 		}
-		if hs.MountLeaks, err = fixtures.HostMountsWithSource(src); err != nil {
-			return fmt.Errorf("host mountinfo: %w", err)
-		}
-		f, err := os.Open("/proc/self/mountinfo")
-		if err != nil {
-			return fmt.Errorf("host mountinfo: %w", err)
-		}
-		defer f.Close()
-		if hs.RootfsMountsOnHost, err = fixtures.MountsUnder(f, rootfs); err != nil {
-			return fmt.Errorf("host mountinfo: %w", err)
-		}
+		return hostMounts(src, rootfs, hs)
+	}
+}
+
+// inspectSandbox is InspectMount for a container whose processes are not
+// host processes: its mounts live in the sandbox's own kernel, so once the
+// probe says it holds the host can only look for them in its own
+// mountinfo, where none may appear.
+func inspectSandbox(ctx context.Context, live *target.Live, src, rootfs string, hs *HostSide) error {
+	if err := live.Poll(ctx, "the probe to hold", func() (bool, error) { return live.Holding(0), nil }); err != nil {
 		return nil
 	}
+	hs.Held = true
+	return hostMounts(src, rootfs, hs)
+}
+
+// hostMounts records host mounts with the probe's source and below the
+// rootfs.
+func hostMounts(src, rootfs string, hs *HostSide) error {
+	var err error
+	if hs.MountLeaks, err = fixtures.HostMountsWithSource(src); err != nil {
+		return fmt.Errorf("host mountinfo: %w", err)
+	}
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return fmt.Errorf("host mountinfo: %w", err)
+	}
+	defer f.Close()
+	if hs.RootfsMountsOnHost, err = fixtures.MountsUnder(f, rootfs); err != nil {
+		return fmt.Errorf("host mountinfo: %w", err)
+	}
+	return nil
 }
 
 func containerMounts(pid int, src string) ([]string, error) {

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/little-container/little-container/probes"
@@ -10,7 +11,7 @@ import (
 )
 
 // BoundedSets are the caps probe's sets that must stay within
-// capability.Default; cap-amb must be empty.
+// ExpectedCaps; cap-amb must be empty.
 var BoundedSets = []string{"cap-eff", "cap-prm", "cap-inh", "cap-bnd"}
 
 // DecodeSet reads a cap-* attempt back into a capability.Set: its Value
@@ -37,11 +38,14 @@ func DecodeSet(a probes.Attempt) (set capability.Set, unknown []string, mask cap
 }
 
 func judgeCaps(v *matrix.Verdict, rep *probes.Report) {
-	allowed := capability.NewSet(capability.Default...)
-	v.Note("allowed (capability.Default) %s", describeSet(allowed.Names()))
+	allowed := expectedCapSet()
+	v.Note("allowed (the OCI/Docker default set) %s", describeSet(allowed.Names()))
+	if check.Unimplemented(v, rep, append(slices.Clone(BoundedSets), "cap-amb")...) {
+		return
+	}
 	for _, n := range BoundedSets {
 		a, ok := check.Attempt(v, rep, n)
-		if !ok {
+		if !ok || probes.IsNotImplemented(a) {
 			continue
 		}
 		if a.Outcome != probes.Succeeded {
@@ -61,6 +65,7 @@ func judgeCaps(v *matrix.Verdict, rep *probes.Report) {
 	}
 	if a, ok := check.Attempt(v, rep, "cap-amb"); ok {
 		switch {
+		case probes.IsNotImplemented(a):
 		case a.Outcome != probes.Succeeded:
 			v.Problem("cap-amb not read: %s %s", a.Errno, a.Detail)
 		case a.Value != "":

@@ -9,20 +9,36 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/little-container/little-container/probes"
 )
 
+// StartWait bounds how long a runtime may take to start the probe: no
+// process with the probe's identity, no start line from the probe and no
+// output at all by then means it never will. Generous, for a loaded
+// machine: a runtime that starts the probe at all does so in well under a
+// second here.
+const StartWait = 10 * time.Second
+
+// ErrNotStarted marks a run whose runtime never started the probe.
+var ErrNotStarted = errors.New("the runtime did not start the probe")
+
 // command is one host process a target starts to run a container.
 type command struct {
 	Path    string
 	Args    []string
+	Env     []string            // the whole environment; nil: the harness's own
 	Cred    *syscall.Credential // run as this user (rootless runs)
 	PIDFile string              // where the runtime writes the container pid, if it does
+	ID      Identity
+	// Sandboxed says why the container's processes are not host processes.
+	Sandboxed string
 }
 
 // inherit opens o.InheritDir to hand to the runtime as descriptor 3.
@@ -38,19 +54,24 @@ func inherit(o RunOpts) (*os.File, error) {
 }
 
 // execute starts c, feeds the hold/inspect protocol and collects the result.
-// Stdout is kept whole and decoded as the probe report; stderr is kept and
-// streamed to o.Log. The runtime is put in its own process group, which is
-// killed when ctx ends, so a hung container fails the spec fast.
+// Stdout is kept whole and decoded as the probe report; stderr is kept
+// (without the probe's own start and hold lines) and streamed to o.Log.
+// The runtime is put in its own process group, which is killed when ctx
+// ends or the runtime does not start the probe within StartWait, together
+// with every process carrying the probe's identity, wherever the runtime
+// reparented it.
 func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 	res := &Result{Argv: append([]string{c.Path}, c.Args...)}
 	logw := o.Log
 	if logw == nil {
 		logw = ginkgo.GinkgoWriter
 	}
-	var stdout, stderr bytes.Buffer
+	var stdout lockedBuffer
+	errw := newStderrWatch(logw, c.ID.Nonce)
 	cmd := exec.Command(c.Path, c.Args...)
+	cmd.Env = c.Env
 	cmd.Stdout = &stdout
-	cmd.Stderr = io.MultiWriter(&stderr, logw)
+	cmd.Stderr = errw
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: c.Cred}
 	var stdin io.WriteCloser
 	if o.Inspect != nil {
@@ -81,13 +102,30 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 	var killOnce sync.Once
 	kill := func() {
 		killOnce.Do(func() {
-			if cpid := deepestDescendant(pid); cpid > 0 {
-				_ = syscall.Kill(cpid, syscall.SIGKILL)
-			}
 			_ = syscall.Kill(-pid, syscall.SIGKILL)
+			KillIdentity(c.ID)
 		})
 	}
+	var notStarted bool
+	var mu sync.Mutex
 	go func() {
+		t := time.NewTimer(StartWait)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			kill()
+			return
+		case <-done:
+			return
+		case <-t.C:
+		}
+		if !errw.Started() && stdout.Len() == 0 && (c.Sandboxed != "" || FindByIdentity(c.ID) == 0) {
+			mu.Lock()
+			notStarted = true
+			mu.Unlock()
+			kill()
+			return
+		}
 		select {
 		case <-ctx.Done():
 			kill()
@@ -99,12 +137,12 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 	}
 
 	var inspectErr error
+	live := &Live{RuntimePID: pid, pidFile: c.PIDFile, id: c.ID, sandboxed: c.Sandboxed, done: done, stderr: errw}
 	if o.Inspect != nil {
-		live := &Live{RuntimePID: pid, pidFile: c.PIDFile, done: done}
 		inspectErr = o.Inspect(ctx, live)
-		if cpid := live.ContainerPID(); cpid > 0 {
-			res.ContainerPID = cpid
-			if cg, err := ProcCgroups(cpid); err == nil {
+		if hp := live.HostPID(); hp > 0 {
+			res.ContainerPID = hp
+			if cg, err := ProcCgroups(hp); err == nil {
 				res.CgroupDirs = cg
 			}
 		}
@@ -113,9 +151,19 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 		}
 	}
 	<-done
-	res.Stdout, res.Stderr = stdout.Bytes(), stderr.Bytes()
+	// Whatever the runtime left of the probe after it exited (a container
+	// it did not reap, a conmon that outlived it) goes now.
+	KillIdentity(c.ID)
+	res.Found = live.Found()
+	res.Stdout, res.Stderr, res.Started = stdout.Bytes(), errw.Kept(), errw.Started()
 	res.ExitCode = exitCode(cmd.ProcessState, waitErr)
 	res.Report, res.DecodeErr = decode(res.Stdout)
+	mu.Lock()
+	ns := notStarted
+	mu.Unlock()
+	if ns {
+		return res, fmt.Errorf("%w within %s (no process with its nonce, no output)%s", ErrNotStarted, StartWait, stderrTail(res.Stderr))
+	}
 	if ctx.Err() != nil {
 		return res, fmt.Errorf("run %s: %w", filepath.Base(c.Path), ctx.Err())
 	}
@@ -123,6 +171,18 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 		return res, fmt.Errorf("inspect: %w", inspectErr)
 	}
 	return res, nil
+}
+
+// stderrTail is ": <last stderr lines>" for a message, or "".
+func stderrTail(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "; the runtime printed nothing on stderr"
+	}
+	if len(s) > 300 {
+		s = "…" + s[len(s)-300:]
+	}
+	return "; runtime stderr: " + strings.Join(strings.Fields(s), " ")
 }
 
 // exitCode follows the shell convention: 128+N for death by signal N.
@@ -150,4 +210,94 @@ func decode(out []byte) (*probes.Report, error) {
 		}
 	}
 	return rep, err
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while the runtime writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Len()
+}
+
+func (l *lockedBuffer) Bytes() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return bytes.Clone(l.b.Bytes())
+}
+
+// stderrWatch keeps the runtime's stderr, streams it to the log, and
+// notices the probe's start and hold lines for this run's nonce (which it
+// keeps out of the evidence).
+type stderrWatch struct {
+	mu               sync.Mutex
+	log              io.Writer
+	nonce            string
+	partial, kept    []byte
+	started, holding bool
+}
+
+func newStderrWatch(log io.Writer, nonce string) *stderrWatch {
+	return &stderrWatch{log: log, nonce: nonce}
+}
+
+func (w *stderrWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, _ = w.log.Write(p)
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		w.line(string(w.partial[:i]))
+		w.partial = w.partial[i+1:]
+	}
+	return len(p), nil
+}
+
+func (w *stderrWatch) line(l string) {
+	if w.nonce != "" {
+		switch strings.TrimSpace(l) {
+		case strings.TrimSpace(probes.StartLine) + " " + w.nonce:
+			w.started = true
+			return
+		case strings.TrimSpace(probes.HoldLine) + " " + w.nonce:
+			w.holding = true
+			return
+		}
+	}
+	w.kept = append(append(w.kept, l...), '\n')
+}
+
+// Started says the probe announced its start.
+func (w *stderrWatch) Started() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.started
+}
+
+// Holding says the probe announced it holds.
+func (w *stderrWatch) Holding() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.holding
+}
+
+// Kept is stderr without the probe's announcements.
+func (w *stderrWatch) Kept() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append(bytes.Clone(w.kept), w.partial...)
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/little-container/little-container/runtime/cgroups"
@@ -16,24 +19,123 @@ type Live struct {
 	// RuntimePID is the host pid of the runtime process we started.
 	RuntimePID int
 	pidFile    string
+	id         Identity
+	sandboxed  string
 	done       <-chan struct{}
+	stderr     *stderrWatch
+
+	mu    sync.Mutex
+	found int    // the container pid last found
+	start uint64 // its start time, so a reused pid is not taken for it
+	how   string // how it was found, for evidence
 }
 
 // Done is closed when the runtime process has exited.
 func (l *Live) Done() <-chan struct{} { return l.done }
 
-// ContainerPID returns the host pid of the container's first process: from
-// the runtime's pid file when it wrote one, else the deepest descendant of
-// the runtime process. 0 when none is running yet.
+// Sandboxed says why the container's processes are not host processes
+// (gVisor runs them in a kernel of its own), or "" when they are.
+func (l *Live) Sandboxed() string { return l.sandboxed }
+
+// ContainerPID returns the host pid of the container's first process: the
+// topmost process whose command line is the probe's, found wherever the
+// runtime put it (the runtime's pid file is a fast path, trusted only when
+// the pid it names has that command line). 0 when none is running yet,
+// and always for a sandboxed runtime, whose container has no host pid.
 func (l *Live) ContainerPID() int {
-	if l.pidFile != "" {
-		if b, err := os.ReadFile(l.pidFile); err == nil {
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
-				return pid
-			}
+	if l.sandboxed != "" {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.found > 0 && sameProcess(l.found, l.start) && l.id.Matches(readCmdline(l.found)) {
+		return l.found
+	}
+	l.found, l.how = 0, ""
+	if pid := l.fromPidFile(); pid > 0 {
+		l.set(pid, "through the runtime's pid file")
+		return pid
+	}
+	if pid := FindByIdentity(l.id); pid > 0 {
+		l.set(pid, "by its nonce in /proc/<pid>/cmdline")
+		return pid
+	}
+	return 0
+}
+
+func (l *Live) set(pid int, how string) {
+	l.found, l.start = pid, startTime(pid)
+	st := readStatus(pid)
+	l.how = fmt.Sprintf("container found %s: %s", how, st.Describe(pid))
+}
+
+func (l *Live) fromPidFile() int {
+	if l.pidFile == "" {
+		return 0
+	}
+	b, err := os.ReadFile(l.pidFile)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 || !l.id.Matches(readCmdline(pid)) {
+		return 0
+	}
+	return pid
+}
+
+// SandboxPID returns the runtime's host process that carries a sandboxed
+// container: a descendant of the runtime that it moved into a cgroup of
+// its own (the cgroup the runtime made for the sandbox). 0 when there is
+// none (yet).
+func (l *Live) SandboxPID() int {
+	own, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", l.RuntimePID))
+	if err != nil {
+		return 0
+	}
+	queue := children(l.RuntimePID)
+	for seen := 0; len(queue) > 0 && seen < 256; seen++ {
+		pid := queue[0]
+		queue = append(queue[1:], children(pid)...)
+		cg, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
+		if err == nil && string(cg) != string(own) {
+			l.mu.Lock()
+			l.how = fmt.Sprintf("the container's processes are not host processes (%s); the host judges the sandbox: runtime process %d (%s), in the cgroups the runtime made for it",
+				l.sandboxed, pid, programOf(pid))
+			l.mu.Unlock()
+			return pid
 		}
 	}
-	return deepestDescendant(l.RuntimePID)
+	return 0
+}
+
+// HostPID is the host process whose cgroups hold the container: its first
+// process, or for a sandboxed runtime the sandbox's.
+func (l *Live) HostPID() int {
+	if l.sandboxed != "" {
+		return l.SandboxPID()
+	}
+	return l.ContainerPID()
+}
+
+// Holding says whether the probe holds on stdin: seen from the host (pid
+// blocked reading fd 0) for a host process; for a sandboxed container,
+// whose processes the host cannot see, from the probe's own hold line.
+func (l *Live) Holding(pid int) bool {
+	if l.sandboxed != "" {
+		return l.stderr != nil && l.stderr.Holding()
+	}
+	return pid > 0 && ReadingStdin(pid)
+}
+
+// Started says whether the probe announced its start.
+func (l *Live) Started() bool { return l.stderr != nil && l.stderr.Started() }
+
+// Found says how the host found the container, for evidence.
+func (l *Live) Found() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.how
 }
 
 // Poll calls cond every interval until it returns true or an error, the
@@ -63,6 +165,82 @@ func (l *Live) Poll(ctx context.Context, what string, cond func() (bool, error))
 	}
 }
 
+// FindByIdentity scans /proc for the probe's processes and returns the
+// topmost one's pid, 0 if none runs.
+func FindByIdentity(id Identity) int {
+	return Topmost(scanIdentity(id))
+}
+
+// KillIdentity kills every process carrying the probe's identity: what a
+// runtime killed from outside, or one that reparented its container, may
+// leave running.
+func KillIdentity(id Identity) {
+	for pid := range scanIdentity(id) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+func scanIdentity(id Identity) map[int]ProcStatus {
+	out := map[int]ProcStatus{}
+	if len(id.Args) == 0 {
+		return out
+	}
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return out
+	}
+	self := os.Getpid()
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		if id.Matches(readCmdline(pid)) {
+			out[pid] = readStatus(pid)
+		}
+	}
+	return out
+}
+
+// programOf is the first word of pid's command line.
+func programOf(pid int) string {
+	if w := SplitCmdline(readCmdline(pid)); len(w) > 0 {
+		return w[0]
+	}
+	return "?"
+}
+
+func readCmdline(pid int) []byte {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	return b
+}
+
+func readStatus(pid int) ProcStatus {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	return ParseStatus(string(b))
+}
+
+// startTime is field 22 of /proc/<pid>/stat, 0 when unreadable.
+func startTime(pid int) uint64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 {
+		return 0
+	}
+	v, _ := strconv.ParseUint(f[19], 10, 64)
+	return v
+}
+
+func sameProcess(pid int, start uint64) bool { return start != 0 && startTime(pid) == start }
+
 // children lists pid's direct children from /proc/<pid>/task/*/children.
 func children(pid int) []int {
 	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
@@ -76,25 +254,12 @@ func children(pid int) []int {
 			continue
 		}
 		for _, f := range strings.Fields(string(b)) {
-			if c, err := strconv.Atoi(f); err == nil {
+			if c, err := strconv.Atoi(f); err == nil && !slices.Contains(out, c) {
 				out = append(out, c)
 			}
 		}
 	}
 	return out
-}
-
-// deepestDescendant follows first children down from pid; 0 if pid has none.
-func deepestDescendant(pid int) int {
-	found := 0
-	for depth := 0; depth < 16; depth++ {
-		c := children(pid)
-		if len(c) == 0 {
-			return found
-		}
-		pid, found = c[0], c[0]
-	}
-	return found
 }
 
 // ProcCgroups reads /proc/<pid>/cgroup.

@@ -3,9 +3,10 @@ package target
 import (
 	"fmt"
 	"os"
-	"os/exec"
+	"path/filepath"
 	"strings"
 
+	"github.com/little-container/little-container/profiles"
 	"github.com/little-container/little-container/suites/fixtures"
 )
 
@@ -13,22 +14,20 @@ import (
 // are graded, and their failures are findings about those runtimes.
 const Ours = "little-container"
 
-// installed are the foreign runtimes graded by default when their binary is
-// on PATH.
-var installed = []string{"runc", "crun", "bwrap"}
-
-// DefaultTargets lists the targets graded when LC_TARGETS is unset:
-// little-container first, then every installed runtime of runc, crun and
-// bwrap, the seed runtime (always built), and the command template when
-// LC_TARGET_CMD is set (under its LC_TARGET_NAME).
+// DefaultTargets lists the targets graded when LC_TARGETS is unset: every
+// shipped profile (a runtime that is not installed becomes a column of
+// skips saying so), then the user's profiles (LC_TARGET_PROFILE, paths
+// separated by commas) and the command template (LC_TARGET_CMD, under
+// LC_TARGET_NAME).
 func DefaultTargets() []string {
-	out := []string{Ours}
-	for _, n := range installed {
-		if _, err := exec.LookPath(n); err == nil {
-			out = append(out, n)
+	out := append([]string(nil), profiles.Columns...)
+	for _, path := range userProfilePaths() {
+		if p, err := LoadProfile(path); err == nil {
+			out = append(out, p.Name())
+		} else {
+			out = append(out, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 		}
 	}
-	out = append(out, "seed")
 	if strings.TrimSpace(os.Getenv("LC_TARGET_CMD")) != "" {
 		out = append(out, commandName())
 	}
@@ -52,6 +51,19 @@ func Names() []string {
 	return out
 }
 
+func userProfilePaths() []string {
+	var out []string
+	for _, p := range strings.Split(os.Getenv("LC_TARGET_PROFILE"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if !filepath.IsAbs(p) && os.Getenv("LC_TARGET_DIR") != "" {
+				p = filepath.Join(os.Getenv("LC_TARGET_DIR"), p)
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // commandName is the column of the command-template target.
 func commandName() string {
 	if n := strings.TrimSpace(os.Getenv("LC_TARGET_NAME")); n != "" {
@@ -60,38 +72,55 @@ func commandName() string {
 	return "cmd"
 }
 
-// New builds the named target from the suite's artifacts. An error means the
-// target is unavailable here; the suite skips its checks with that reason.
-func New(name string, a *fixtures.Artifacts) (Target, error) {
-	switch name {
-	case Ours:
-		if a.Runtime == "" {
-			return nil, fmt.Errorf("little-container CLI unavailable: %s", a.RuntimeErr)
-		}
-		return &LittleContainer{Bin: a.Runtime}, nil
-	case "runc", "crun", "bwrap":
-		bin, err := exec.LookPath(name)
-		if err != nil {
-			return nil, fmt.Errorf("%s not installed: %w", name, err)
-		}
-		switch name {
-		case "runc":
-			return NewRunc(bin), nil
-		case "crun":
-			return NewCrun(bin), nil
-		}
-		return &Bwrap{Bin: bin}, nil
-	case "seed":
-		if a.Seed == "" {
-			return nil, fmt.Errorf("seed runtime unavailable: %s", a.SeedErr)
-		}
-		return &Seed{Bin: a.Seed}, nil
-	case "cmd", commandName():
-		tmpl := os.Getenv("LC_TARGET_CMD")
-		if strings.TrimSpace(tmpl) == "" {
-			return nil, fmt.Errorf("target %q: LC_TARGET_CMD is not set", name)
-		}
-		return NewCommand(commandName(), tmpl, os.Getenv("LC_TARGET_DIR"))
+// Shipped parses the shipped profile of that name.
+func Shipped(name string) (*Profile, error) {
+	b, err := profiles.FS.ReadFile(name + ".toml")
+	if err != nil {
+		return nil, fmt.Errorf("no shipped profile %q", name)
 	}
-	return nil, fmt.Errorf("unknown target %q (want little-container, runc, crun, bwrap, seed or cmd)", name)
+	return ParseProfile(string(b), "profiles/"+name+".toml", "")
+}
+
+// Lookup finds the profile of a column: a user's profile, the command
+// template, or a shipped one.
+func Lookup(name string) (*Profile, error) {
+	for _, path := range userProfilePaths() {
+		p, err := LoadProfile(path)
+		if err != nil {
+			if strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) == name {
+				return nil, err
+			}
+			continue
+		}
+		if p.Name() == name {
+			return p, nil
+		}
+	}
+	if tmpl := os.Getenv("LC_TARGET_CMD"); strings.TrimSpace(tmpl) != "" && name == commandName() {
+		return CommandProfile(commandName(), tmpl, os.Getenv("LC_TARGET_DIR"))
+	}
+	if name == "cmd" {
+		return nil, fmt.Errorf("target %q: LC_TARGET_CMD is not set", name)
+	}
+	p, err := Shipped(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown target %q (want one of %s, a profile named by LC_TARGET_PROFILE, or LC_TARGET_CMD's)", name, strings.Join(profiles.Columns, ", "))
+	}
+	return p, nil
+}
+
+// New builds the named target from the suite's artifacts. An error means the
+// target is unavailable here (not installed, not built); the suite skips
+// its checks with that reason.
+func New(name string, a *fixtures.Artifacts) (Target, error) {
+	p, err := Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	built := map[string]string{"little-container": a.Runtime, "little-container-error": a.RuntimeErr,
+		"seed": a.Seed, "seed-error": a.SeedErr}
+	if err := p.Resolve(built); err != nil {
+		return nil, err
+	}
+	return p, nil
 }

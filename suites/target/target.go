@@ -1,13 +1,16 @@
 // Package target turns "run this probe with these knobs" into a real
 // runtime invocation. The suites speak only to the Target interface, so the
-// same checks grade our runtime and, later, runc, crun, bubblewrap, the
-// seed-style chroot runtime or a user's command template. A knob a target
-// cannot express makes the check skip with a reason; it is never passed.
+// same checks grade our runtime, runc, crun, bubblewrap, the seed-style
+// chroot runtime, gVisor, systemd-nspawn, LXC, firejail, podman and a
+// user's own. Every target is a profile (profile.go): a declarative file
+// saying how that runtime expresses each knob. A knob a target cannot
+// express makes the check skip with a reason; it is never passed.
 package target
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/little-container/little-container/probes"
@@ -58,6 +61,18 @@ type RunOpts struct {
 	AllowDevices       bool      // no nodev mounts, no device cgroup
 	Stdin              io.Reader // ignored when Inspect is set (then stdin is held open)
 
+	// Volumes are host paths bound into the container.
+	Volumes []Volume
+	// ReadOnlyRoot mounts the rootfs read-only.
+	ReadOnlyRoot bool
+	// FollowRootfsLinks is a weakening: resolve paths inside the rootfs
+	// following its symbolic links out of it, as the seed runtime did.
+	FollowRootfsLinks bool
+	// UIDMap and GIDMap are the user namespace's id maps (with UserNS).
+	UIDMap, GIDMap []IDMap
+	// User is "UID[:GID]" the command runs as inside.
+	User string
+
 	// OnStart is called with the runtime process's host pid once it started.
 	OnStart func(hostPID int)
 	// Inspect, when set, keeps the container's stdin open and runs while the
@@ -71,6 +86,7 @@ type RunOpts struct {
 
 // Result is everything a run produced.
 type Result struct {
+	Runtime  string   // the runtime's program, e.g. "podman" (Argv may start with a wrapper)
 	Argv     []string // host command line, for evidence
 	Stdout   []byte
 	Stderr   []byte
@@ -85,7 +101,34 @@ type Result struct {
 	// ContainerPID is the host pid of the container's first process, when
 	// it was seen (runs with Inspect).
 	ContainerPID int
+	// Found says how the host found the container (by its nonce, through
+	// the pid file, or that its processes are not host processes).
+	Found string
+	// Started: the probe announced itself (its start line on stderr), so
+	// the runtime did start it, whatever came after.
+	Started bool
 }
+
+// Volume is a host path bound into the container.
+type Volume struct {
+	Host, Container string
+	ReadOnly        bool
+}
+
+// String is "HOST:CONTAINER[:ro]", the spelling of --volume.
+func (v Volume) String() string {
+	s := v.Host + ":" + v.Container
+	if v.ReadOnly {
+		s += ":ro"
+	}
+	return s
+}
+
+// IDMap maps Size ids from Container inside to Host outside.
+type IDMap struct{ Container, Host, Size uint32 }
+
+// String is "C:H:N", the spelling of --uid-map.
+func (m IDMap) String() string { return fmt.Sprintf("%d:%d:%d", m.Container, m.Host, m.Size) }
 
 // ErrUnsupported marks a run the target cannot express; the suite skips.
 var ErrUnsupported = errors.New("target: knob not supported")

@@ -1,0 +1,56 @@
+package security
+
+import (
+	"github.com/little-container/little-container/runtime/capability"
+)
+
+// The harness's own expectations, written here from the published
+// references and never imported from the runtime under test: a runtime
+// whose defaults drift (a capability added, a masked path dropped) then
+// FAILs a check instead of moving the expectation with it. A unit test
+// (expect_test.go) holds little-container's defaults to these lists.
+
+// ExpectedCaps is the default capability set of the OCI runtimes as Docker
+// and containerd publish it (moby oci/caps/defaults.go; runc's
+// libcontainer/specconv example spec keeps a subset of it): the most a
+// container's root may hold in any set.
+var ExpectedCaps = []string{
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
+	"CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+	"CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+}
+
+// ExpectedMaskedPaths are the paths runc's and Docker's default spec masks
+// (linux.maskedPaths): hidden, or reading nothing.
+var ExpectedMaskedPaths = []string{
+	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+	"/sys/firmware", "/sys/devices/virtual/powercap",
+}
+
+// ExpectedReadonlyPaths are the paths runc's and Docker's default spec
+// makes read-only (linux.readonlyPaths).
+var ExpectedReadonlyPaths = []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
+
+// ExpectedDenied are system calls Docker's default seccomp profile
+// (moby profiles/seccomp/default.json) leaves out of its allow-list for a
+// container without the matching capability, so a default container gets
+// them refused: DeniedCalls are those the security probe tries.
+var ExpectedDenied = []string{
+	"mount", "umount2", "setns", "finit_module", "init_module", "delete_module", "kexec_load",
+	"kexec_file_load", "open_by_handle_at", "bpf", "perf_event_open", "keyctl", "add_key",
+	"request_key", "ptrace", "pivot_root", "swapon", "swapoff", "reboot", "acct",
+	"settimeofday", "clock_settime", "syslog", "userfaultfd", "quotactl", "iopl", "ioperm",
+}
+
+// expectedCapSet is ExpectedCaps as a set.
+func expectedCapSet() capability.Set {
+	var s capability.Set
+	for _, n := range ExpectedCaps {
+		c, err := capability.Parse(n)
+		if err == nil { // the names are the kernel's; a typo fails expect_test
+			s |= capability.NewSet(c)
+		}
+	}
+	return s
+}
