@@ -49,3 +49,26 @@ func kmsgMessage(rec string) string {
 	msg, _, _ = strings.Cut(msg, "\n")
 	return msg
 }
+
+// pidsRejected begins the kernel's one-line record of a pids limit that
+// refused a fork, followed by the cgroup's path.
+const pidsRejected = "cgroup: fork rejected by pids controller in "
+
+// PidsRecords picks the kernel log's records of a fork the pids controller
+// refused in the container's pids cgroup (its path as /proc/<pid>/cgroup
+// gave it, or one naming the container id). The kernel logs one per
+// cgroup: evidence that outlives a sandbox whose cgroup is gone.
+func PidsRecords(msgs []string, path, id string) []string {
+	var out []string
+	for _, m := range msgs {
+		cg, ok := strings.CutPrefix(m, pidsRejected)
+		if !ok {
+			continue
+		}
+		cg = strings.TrimSpace(cg)
+		if (path != "" && path != "/" && (cg == path || strings.HasPrefix(cg, path+"/"))) || (id != "" && strings.Contains(cg, id)) {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -42,3 +42,20 @@ func TestKmsgMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestPidsRecords(t *testing.T) {
+	msgs := []string{
+		"cgroup: fork rejected by pids controller in /lc-p1-f6f8c365",
+		"cgroup: fork rejected by pids controller in /libpod_parent/libpod-bf67",
+		"loop0: detected capacity change from 0 to 128",
+	}
+	if got := PidsRecords(msgs, "/libpod_parent/libpod-bf67", "lc-p1-zz"); !reflect.DeepEqual(got, msgs[1:2]) {
+		t.Errorf("PidsRecords by path = %q", got)
+	}
+	if got := PidsRecords(msgs, "", "lc-p1-f6f8c365"); !reflect.DeepEqual(got, msgs[:1]) {
+		t.Errorf("PidsRecords by id = %q", got)
+	}
+	if got := PidsRecords(msgs, "/", ""); got != nil {
+		t.Errorf("PidsRecords of the root = %q", got)
+	}
+}

@@ -68,8 +68,21 @@ func runPids(ctx SpecContext, tn string, c limitCase) {
 		o.PidsMax = pidsLimit
 	}
 	o.Args = e.ProbeArgs("forkbomb", "-max", strconv.Itoa(w.ForkMax), "-hold")
+	km, err := cgroups.OpenKmsg()
+	if err != nil {
+		hs.KmsgErr = err.Error()
+	} else {
+		DeferCleanup(km.Close)
+	}
 
 	res := e.Run(ctx, o)
+	if km != nil {
+		msgs, err := km.Messages()
+		if err != nil {
+			hs.KmsgErr = err.Error()
+		}
+		hs.KernelPids = cgroups.PidsRecords(msgs, hs.Paths["pids"], hs.ID)
+	}
 	cgroups.FindLeftovers(hs)
 	v := cgroups.Verdict(res, hs)
 	cgroups.JudgePids(v, res.Report, hs, w)

@@ -106,6 +106,9 @@ type HostSide struct {
 	// container; KmsgErr says why the kernel log could not be read.
 	KernelOOM []string
 	KmsgErr   string
+	// KernelPids are kernel-log records of forks the pids controller
+	// refused in the container's cgroup.
+	KernelPids []string
 	// ReadErrs are host-side readings that failed: never a pass.
 	ReadErrs []string
 	// Leftovers are what remained of the container after the run.

@@ -131,6 +131,19 @@ func verdictWord(detail string) string {
 
 func judgeSeccomp(v *matrix.Verdict, rep *probes.Report, control bool, filter string) {
 	tried := 0
+	// In the control, a call that still answers the filter's errno proves
+	// nothing about seccomp only if no denied call reached the kernel: once
+	// one did, the filter is gone and the errno is the kernel's own (gVisor
+	// answers mount without CAP_SYS_ADMIN with EPERM).
+	reached := false
+	for _, c := range DeniedCalls {
+		if rep == nil {
+			break
+		}
+		if a, ok := rep.Attempt("syscall-" + c); ok && verdictWord(a.Detail) == probes.VerdictKernel {
+			reached = true
+		}
+	}
 	for _, c := range DeniedCalls {
 		name := "syscall-" + c
 		a, ok := check.Attempt(v, rep, name)
@@ -149,6 +162,8 @@ func judgeSeccomp(v *matrix.Verdict, rep *probes.Report, control bool, filter st
 			v.Leak("%s reached the kernel (%s): the filter does not deny it", c, a.Errno)
 		case control && word == probes.VerdictAmbiguous:
 			v.Note("%s still %s without the filter: the kernel's own capability check (the capability is not held)", c, a.Errno)
+		case control && reached:
+			v.Note("%s still %s without the filter, while other denied calls reached the kernel: the kernel's own refusal", c, a.Errno)
 		case control:
 			v.Broken("%s still answered %s with the filter removed: the control cannot attribute the check's %s to seccomp", c, a.Errno, filter)
 		case a.Errno != filter:

@@ -123,6 +123,11 @@ func ParseCapBnd(status string) (capability.Set, bool) {
 // BundleConfig is config.json for o: the bundle writer's spec, then the
 // profile's edits whose conditions hold.
 func (p *Profile) BundleConfig(o RunOpts, vals values, bounding capability.Set) ([]byte, error) {
+	if p.OCI.LastCap != "" {
+		if last, err := capability.Parse(p.OCI.LastCap); err == nil {
+			bounding &= capability.Set(1)<<(uint(last)+1) - 1
+		}
+	}
 	opts, err := BundleOptions(o, p.Rootless, bounding)
 	if err != nil {
 		return nil, err

@@ -36,6 +36,7 @@ type command struct {
 	Env     []string            // the whole environment; nil: the harness's own
 	Cred    *syscall.Credential // run as this user (rootless runs)
 	PIDFile string              // where the runtime writes the container pid, if it does
+	Dir     string              // working directory (the run's own: conmon leaves an "oom" file there)
 	ID      Identity
 	// Sandboxed says why the container's processes are not host processes.
 	Sandboxed string
@@ -70,6 +71,7 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 	errw := newStderrWatch(logw, c.ID.Nonce)
 	cmd := exec.Command(c.Path, c.Args...)
 	cmd.Env = c.Env
+	cmd.Dir = c.Dir
 	cmd.Stdout = &stdout
 	cmd.Stderr = errw
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: c.Cred}

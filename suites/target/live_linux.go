@@ -207,7 +207,8 @@ func programOf(pid int) string {
 	if w := SplitCmdline(readCmdline(pid)); len(w) > 0 {
 		return w[0]
 	}
-	return "?"
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return strings.TrimSpace(string(b))
 }
 
 func readCmdline(pid int) []byte {

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/little-container/little-container/runtime/capability"
 )
 
 // Profile says, as data, how one runtime runs a probe: its command line
@@ -98,6 +100,9 @@ type Setup struct {
 	// RootfsDirs are created in the run's rootfs first (a runtime that
 	// wants /usr or /var/tmp to exist).
 	RootfsDirs []string `toml:"rootfs_dirs"`
+	// RootfsFiles are created empty in the run's rootfs when absent (mount
+	// points a runtime binds files onto but cannot create itself).
+	RootfsFiles []string `toml:"rootfs_files"`
 }
 
 // BindFile covers Path with Content inside the private mount namespace.
@@ -127,7 +132,10 @@ type Refusal struct {
 
 // OCIEdits edits config.json after the bundle writer made it.
 type OCIEdits struct {
-	Edits []OCIEdit `toml:"edit"`
+	// LastCap is the highest capability the runtime knows (runsc 20221219
+	// refuses CAP_PERFMON and later): "ALL" then means all up to it.
+	LastCap string    `toml:"last_cap"`
+	Edits   []OCIEdit `toml:"edit"`
 }
 
 // OCIEdit sets, appends to or removes the value at a JSON pointer of
@@ -263,6 +271,11 @@ func (p *Profile) init() error {
 	}
 	for i, c := range p.Cleanup {
 		texts[fmt.Sprintf("cleanup %d", i)] = c
+	}
+	if p.OCI.LastCap != "" {
+		if _, err := capability.Parse(p.OCI.LastCap); err != nil || !p.Bundle {
+			errs = append(errs, fmt.Sprintf("oci last_cap %q: want a capability name, with bundle = true", p.OCI.LastCap))
+		}
 	}
 	for i, e := range p.OCI.Edits {
 		if !p.Bundle {

@@ -72,7 +72,7 @@ func (p *Profile) Run(ctx context.Context, o RunOpts) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := command{Env: env, Cred: cred, PIDFile: filepath.Join(dir, "pid"), ID: IdentityOf(o.Args), Sandboxed: p.Sandboxed}
+	c := command{Env: env, Cred: cred, PIDFile: filepath.Join(dir, "pid"), Dir: dir, ID: IdentityOf(o.Args), Sandboxed: p.Sandboxed}
 	host, err := p.hostArgv(argv, cred, dir)
 	if err != nil {
 		return nil, err
@@ -142,6 +142,17 @@ func (p *Profile) prepare(dir string, o RunOpts, cred *syscall.Credential) (valu
 		if err := os.MkdirAll(filepath.Join(o.Rootfs, filepath.Clean("/"+d)), 0o755); err != nil {
 			return nil, fmt.Errorf("%s set-up: %w", p.Label, err)
 		}
+	}
+	for _, f := range p.Setup.RootfsFiles {
+		path := filepath.Join(o.Rootfs, filepath.Clean("/"+f))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("%s set-up: %w", p.Label, err)
+		}
+		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("%s set-up: %w", p.Label, err)
+		}
+		fh.Close()
 	}
 	files, err := p.files(o, vals)
 	if err != nil {
@@ -263,6 +274,9 @@ func (p *Profile) DryRun(o RunOpts) (string, error) {
 	for _, d := range p.Setup.RootfsDirs {
 		fmt.Fprintf(&b, "mkdir: %s\n", filepath.Join(o.Rootfs, d))
 	}
+	for _, f := range p.Setup.RootfsFiles {
+		fmt.Fprintf(&b, "touch: %s\n", filepath.Join(o.Rootfs, f))
+	}
 	return b.String(), nil
 }
 
@@ -370,7 +384,7 @@ func (p *Profile) cleanup(vals values, cred *syscall.Credential, dir string, env
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 		cmd := exec.CommandContext(ctx, host[0], host[1:]...)
-		cmd.Env = env
+		cmd.Env, cmd.Dir = env, dir
 		if !p.wrapped() {
 			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 		}
