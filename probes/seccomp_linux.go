@@ -14,6 +14,10 @@ package probes
 //	                                the suite compares with its
 //	                                --seccomp=unconfined control run.
 //
+// seccomp-filters records the Seccomp field of /proc/self/status (Value
+// "0": no filter installed, "2": filtered) so the unconfined control can
+// tell the kernel's own EPERM from a filter's.
+//
 // Errno and Value are the errno name. Names and calls (amd64 numbers come
 // from x/sys/unix for the build architecture):
 //
@@ -41,6 +45,7 @@ package probes
 
 import (
 	"fmt"
+	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -87,6 +92,16 @@ var secBadCalls = []secBadCall{
 }
 
 func secSyscalls(r *Report, filter unix.Errno) {
+	// Whether any filter is installed at all, as the kernel says: a call
+	// still answering the filter's errno where there is none is the
+	// kernel's own refusal (the suite's unconfined control needs it).
+	if b, err := os.ReadFile("/proc/self/status"); err != nil {
+		r.Record("seccomp-filters", err, "read /proc/self/status")
+	} else if mode, ok := ParseStatus(string(b))["Seccomp"]; ok {
+		RecordValue(r, "seccomp-filters", nil, mode, "Seccomp: "+mode+" (0: no filter, 2: filtered)")
+	} else {
+		r.NotImplemented("seccomp-filters", "/proc/self/status has no Seccomp line")
+	}
 	for _, c := range secBadCalls {
 		name := "syscall-" + c.name
 		if c.name == "kexec_load" {

@@ -258,7 +258,7 @@ func TestSecurityWithoutFingerprints(t *testing.T) {
 		}
 		seen[a.Name] = true
 	}
-	if want := 27 + len(secBadCalls); len(rep.Attempts) != want {
+	if want := 28 + len(secBadCalls); len(rep.Attempts) != want { // 28: with seccomp-filters
 		t.Errorf("got %d attempts, want %d", len(rep.Attempts), want)
 	}
 }

@@ -131,17 +131,14 @@ func verdictWord(detail string) string {
 
 func judgeSeccomp(v *matrix.Verdict, rep *probes.Report, control bool, filter string) {
 	tried := 0
-	// In the control, a call that still answers the filter's errno proves
-	// nothing about seccomp only if no denied call reached the kernel: once
-	// one did, the filter is gone and the errno is the kernel's own (gVisor
-	// answers mount without CAP_SYS_ADMIN with EPERM).
-	reached := false
-	for _, c := range DeniedCalls {
-		if rep == nil {
-			break
-		}
-		if a, ok := rep.Attempt("syscall-" + c); ok && verdictWord(a.Detail) == probes.VerdictKernel {
-			reached = true
+	// In the control, a call that still answers the filter's errno is the
+	// kernel's own refusal when the kernel says no filter is installed at
+	// all (gVisor answers mount without CAP_SYS_ADMIN with EPERM);
+	// otherwise the control cannot attribute the check's errno to seccomp.
+	unfiltered := false
+	if rep != nil {
+		if a, ok := rep.Attempt("seccomp-filters"); ok && a.Outcome == probes.Succeeded && a.Value == "0" {
+			unfiltered = true
 		}
 	}
 	for _, c := range DeniedCalls {
@@ -162,8 +159,8 @@ func judgeSeccomp(v *matrix.Verdict, rep *probes.Report, control bool, filter st
 			v.Leak("%s reached the kernel (%s): the filter does not deny it", c, a.Errno)
 		case control && word == probes.VerdictAmbiguous:
 			v.Note("%s still %s without the filter: the kernel's own capability check (the capability is not held)", c, a.Errno)
-		case control && reached:
-			v.Note("%s still %s without the filter, while other denied calls reached the kernel: the kernel's own refusal", c, a.Errno)
+		case control && unfiltered:
+			v.Note("%s still %s with no seccomp filter installed (Seccomp: 0): the kernel's own refusal", c, a.Errno)
 		case control:
 			v.Broken("%s still answered %s with the filter removed: the control cannot attribute the check's %s to seccomp", c, a.Errno, filter)
 		case a.Errno != filter:

@@ -108,6 +108,7 @@ func TestJudgeSeccomp(t *testing.T) {
 		{"control, all reach the kernel", open, true, matrix.Fail},
 		{"control, a capability check remains", capFirst, true, matrix.Fail},
 		{"control, filter still answering", oneOpen, true, matrix.Error},
+		{"control, no filter, the kernel answering EPERM", withAttempt(oneOpen, probes.Attempt{Name: "seccomp-filters", Outcome: probes.Succeeded, Value: "0"}), true, matrix.Fail},
 		{"check, other errno", seccompReport(func(n string) probes.Attempt { return sys(n, "EACCES", probes.VerdictSeccomp) }), false, matrix.Error},
 	} {
 		v := &matrix.Verdict{}
@@ -189,4 +190,10 @@ func TestJudgeNoNewPrivs(t *testing.T) {
 			t.Errorf("%s: status %s, want %s", tc.name, got, tc.want)
 		}
 	}
+}
+
+func withAttempt(r *probes.Report, a probes.Attempt) *probes.Report {
+	out := *r
+	out.Attempts = append(append([]probes.Attempt(nil), r.Attempts...), a)
+	return &out
 }
