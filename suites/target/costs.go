@@ -2,6 +2,7 @@ package target
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -24,21 +25,29 @@ var knobCosts = map[Knob]string{
 	KnobWorkdir:      "the control of escape: cwd-outside",
 }
 
-// Costs lists, one line per knob, what the profile's missing knobs cost:
-// the rows that will skip for want of them.
+// checkKnobs are the knobs checks (not controls) need: each one missing
+// gets a line of its own.
+var checkKnobs = []Knob{KnobHostname, KnobPidsMax, KnobMemory, KnobCPUs, KnobUserNS, KnobRootless}
+
+// Costs says what the profile's missing knobs cost before anything runs:
+// one line per knob a check needs, naming the rows that will skip, and
+// one line for the weakenings the controls use.
 func (p *Profile) Costs() []string {
-	var out []string
+	var out, weak []string
 	for _, k := range AllKnobs() {
-		rows, ok := knobCosts[k]
-		if isShare(k) {
-			rows, ok = "the control of "+strings.TrimPrefix(string(k), knobSharePrefix)+" ns (and of host-process/proc-root for pid, abstract-socket for net)", true
-		}
-		if !ok {
+		if can, _ := p.Can(k); can {
 			continue
 		}
-		if can, why := p.Can(k); !can {
-			out = append(out, fmt.Sprintf("%s: without %s (%s) these skip: %s", p.Name(), placeholderFor(k), why, rows))
+		if slices.Contains(checkKnobs, k) {
+			out = append(out, fmt.Sprintf("%s: no %s: these rows skip: %s", p.Name(), placeholderFor(k), knobCosts[k]))
+			continue
 		}
+		if _, ok := knobCosts[k]; ok || isShare(k) {
+			weak = append(weak, string(k))
+		}
+	}
+	if len(weak) > 0 {
+		out = append(out, fmt.Sprintf("%s: the controls that need %s skip (a profile file can express them: docs/lab.md)", p.Name(), strings.Join(weak, ", ")))
 	}
 	return out
 }
