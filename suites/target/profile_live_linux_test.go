@@ -62,13 +62,7 @@ func TestLiveProfiles(t *testing.T) {
 	rootfs, built := liveRootfs(t)
 	for _, name := range []string{"seed", "runc", "crun", "bwrap", "podman"} {
 		t.Run(name, func(t *testing.T) {
-			p, err := Shipped(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := p.Resolve(built); err != nil {
-				t.Skip(err)
-			}
+			p := installed(t, name, built)
 			args := probeArgs(strings.ReplaceAll(name, "-", ""))
 			id := IdentityOf(args)
 			var found int
@@ -107,13 +101,7 @@ func TestLiveKilledRuntime(t *testing.T) {
 	rootfs, built := liveRootfs(t)
 	for _, name := range []string{"runc", "podman"} {
 		t.Run(name, func(t *testing.T) {
-			p, err := Shipped(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := p.Resolve(built); err != nil {
-				t.Skip(err)
-			}
+			p := installed(t, name, built)
 			args := probeArgs("killed" + name)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -127,7 +115,7 @@ func TestLiveKilledRuntime(t *testing.T) {
 					<-l.Done()
 					return err
 				}}
-			_, err = p.Run(ctx, o)
+			_, err := p.Run(ctx, o)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("run = %v, want canceled", err)
 			}
@@ -141,6 +129,20 @@ func TestLiveKilledRuntime(t *testing.T) {
 			}
 		})
 	}
+}
+
+// installed is the shipped profile of name, skipping when its runtime is
+// not installed here.
+func installed(t *testing.T, name string, built map[string]string) *Profile {
+	t.Helper()
+	p, err := Shipped(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Resolve(built); err != nil {
+		t.Skip(err)
+	}
+	return p
 }
 
 type testWriter struct{ t *testing.T }
