@@ -50,14 +50,11 @@ var harnessKnobs = []Knob{KnobInspect, KnobInheritFD}
 func ShareKnob(ns string) Knob { return Knob(knobSharePrefix + ns) }
 
 // ShareNamespaces are the namespaces a share knob may name: the runtime's
-// own list, and the time namespace until the runtime knows it.
+// own list.
 func ShareNamespaces() []string {
 	var out []string
 	for _, n := range runtime.AllNamespaces {
 		out = append(out, string(n))
-	}
-	if !slices.Contains(out, "time") {
-		out = append(out, "time")
 	}
 	return out
 }
