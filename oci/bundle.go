@@ -216,7 +216,7 @@ func mounts(o Options) []specs.Mount {
 		m = append(m, specs.Mount{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}})
 	}
 	for _, v := range o.Volumes {
-		opts := []string{"rbind", "nosuid", "nodev"}
+		opts := []string{"rbind"} // as docker -v: a bound device node stays usable
 		if v.ReadOnly {
 			opts = append(opts, "ro")
 		}

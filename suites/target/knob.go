@@ -38,6 +38,9 @@ const (
 	KnobFollowLinks Knob = "follow-rootfs-links"
 	KnobIDMap       Knob = "id-map"
 	KnobUser        Knob = "user"
+	// KnobLSMOff is the weakening "no LSM profile": a target that can
+	// express it applies one by default, so its confinement is judged.
+	KnobLSMOff      Knob = "lsm-unconfined"
 	knobSharePrefix      = "share-"
 )
 
@@ -64,7 +67,7 @@ func ShareNamespaces() []string {
 func AllKnobs() []Knob {
 	ks := []Knob{KnobHostname, KnobChroot, KnobPidsMax, KnobMemory, KnobCPUs, KnobRootless, KnobUserNS,
 		KnobPreserveFDs, KnobWorkdir, KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices,
-		KnobVolume, KnobReadOnly, KnobFollowLinks, KnobIDMap, KnobUser}
+		KnobVolume, KnobReadOnly, KnobFollowLinks, KnobIDMap, KnobUser, KnobLSMOff}
 	for _, ns := range ShareNamespaces() {
 		ks = append(ks, ShareKnob(ns))
 	}
@@ -114,7 +117,7 @@ func Needs(o RunOpts) []Knob {
 		{len(o.CapAdd) > 0, KnobCapAdd}, {o.SeccompUnconfined, KnobSeccompOff},
 		{o.AllowNewPrivileges, KnobNewPrivs}, {o.Unmask, KnobUnmask}, {o.AllowDevices, KnobAllowDevices},
 		{len(o.Volumes) > 0, KnobVolume}, {o.ReadOnlyRoot, KnobReadOnly}, {o.FollowRootfsLinks, KnobFollowLinks},
-		{len(o.UIDMap) > 0 || len(o.GIDMap) > 0, KnobIDMap}, {o.User != "", KnobUser},
+		{len(o.UIDMap) > 0 || len(o.GIDMap) > 0, KnobIDMap}, {o.User != "", KnobUser}, {o.LSMUnconfined, KnobLSMOff},
 	} {
 		if w.on {
 			ks = append(ks, w.k)
@@ -184,11 +187,11 @@ func knobValues(o RunOpts) values {
 		"chroot":   flag(o.Chroot), "rootless": flag(o.Rootless), "userns": flag(o.UserNS),
 		"seccomp-unconfined": flag(o.SeccompUnconfined), "allow-new-privileges": flag(o.AllowNewPrivileges),
 		"unmask": flag(o.Unmask), "allow-devices": flag(o.AllowDevices), "read-only": flag(o.ReadOnlyRoot),
-		"follow-rootfs-links": flag(o.FollowRootfsLinks),
-		"workdir":             value{set: o.Workdir != "", list: nonEmpty(o.Workdir)},
-		"user":                value{set: o.User != "", list: nonEmpty(userIDs(o.User))},
-		"cap-add":             value{set: len(o.CapAdd) > 0, list: o.CapAdd},
-		"share":               value{set: len(o.Share) > 0, list: o.Share},
+		"follow-rootfs-links": flag(o.FollowRootfsLinks), "lsm-unconfined": flag(o.LSMUnconfined),
+		"workdir": value{set: o.Workdir != "", list: nonEmpty(o.Workdir)},
+		"user":    value{set: o.User != "", list: nonEmpty(userIDs(o.User))},
+		"cap-add": value{set: len(o.CapAdd) > 0, list: o.CapAdd},
+		"share":   value{set: len(o.Share) > 0, list: o.Share},
 	}
 	num := func(name string, n int64) {
 		if n > 0 {

@@ -66,6 +66,8 @@ func ParseKnobs(words []string) (RunOpts, error) {
 			o.Unmask = true
 		case "allow-devices":
 			o.AllowDevices = true
+		case "lsm-unconfined":
+			o.LSMUnconfined = true
 		case "read-only":
 			o.ReadOnlyRoot = true
 		case "follow-rootfs-links":

@@ -72,6 +72,9 @@ type RunOpts struct {
 	UIDMap, GIDMap []IDMap
 	// User is "UID[:GID]" the command runs as inside.
 	User string
+	// LSMUnconfined is the weakening "no AppArmor/SELinux profile" for a
+	// target that applies one by default.
+	LSMUnconfined bool
 
 	// OnStart is called with the runtime process's host pid once it started.
 	OnStart func(hostPID int)
