@@ -40,6 +40,8 @@ type command struct {
 	ID      Identity
 	// Sandboxed says why the container's processes are not host processes.
 	Sandboxed string
+	// cleanup is the profile's, run once the runtime exited.
+	cleanup func() error
 }
 
 // inherit opens o.InheritDir to hand to the runtime as descriptor 3.
@@ -153,6 +155,15 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 		}
 	}
 	<-done
+	if o.AfterExit != nil {
+		inspectErr = errors.Join(inspectErr, o.AfterExit(ctx))
+	}
+	if c.cleanup != nil {
+		inspectErr = errors.Join(inspectErr, c.cleanup())
+		if o.AfterCleanup != nil {
+			inspectErr = errors.Join(inspectErr, o.AfterCleanup(ctx))
+		}
+	}
 	// Whatever the runtime left of the probe after it exited (a container
 	// it did not reap, a conmon that outlived it) goes now.
 	KillIdentity(c.ID)
@@ -167,7 +178,7 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 		return res, fmt.Errorf("%w within %s (no process with its nonce, no output)%s", ErrNotStarted, StartWait, stderrTail(res.Stderr))
 	}
 	if ctx.Err() != nil {
-		return res, fmt.Errorf("run %s: %w", filepath.Base(c.Path), ctx.Err())
+		return res, errors.Join(fmt.Errorf("run %s: %w", filepath.Base(c.Path), ctx.Err()), inspectErr)
 	}
 	if inspectErr != nil {
 		return res, fmt.Errorf("inspect: %w", inspectErr)

@@ -81,7 +81,12 @@ func (p *Profile) Run(ctx context.Context, o RunOpts) (res *Result, err error) {
 	if p.wrapped() {
 		c.Cred = nil // the wrapper starts as root and drops to the user itself
 	}
+	cleaned := false
+	c.cleanup = func() error { cleaned = true; return p.cleanup(vals, cred, dir, env) }
 	defer func() {
+		if cleaned {
+			return
+		}
 		if cerr := p.cleanup(vals, cred, dir, env); cerr != nil {
 			err = multierror.Append(err, cerr).ErrorOrNil()
 		}

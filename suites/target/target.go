@@ -85,6 +85,14 @@ type RunOpts struct {
 
 	// Log receives the runtime's stderr as it arrives (GinkgoWriter by default).
 	Log io.Writer
+
+	// After every run the harness kills whatever still carries the probe's
+	// nonce and runs the profile's cleanup (runc delete -f, podman rm -f,
+	// little-container delete). A check about what a runtime leaves behind
+	// looks in between: AfterExit runs once the runtime process has exited,
+	// before anything is reaped; AfterCleanup after the profile's cleanup,
+	// still before the harness kills what remains.
+	AfterExit, AfterCleanup func(ctx context.Context) error
 }
 
 // Result is everything a run produced.
