@@ -54,7 +54,6 @@ func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.L
 			}
 			return pid > 0 && live.Holding(pid), nil
 		})
-		hs.Found = live.Found()
 		if err != nil {
 			hs.WaitErr = err.Error()
 			return nil
@@ -115,7 +114,6 @@ func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) er
 	return func(ctx context.Context, live *target.Live) error {
 		hs.Sandboxed = live.Sandboxed()
 		hs.OOMSampled = Unlimited
-		defer func() { hs.Found = live.Found() }()
 		wctx, cancel := context.WithTimeout(ctx, HoldWait)
 		defer cancel()
 		t := time.NewTicker(inlineSample)

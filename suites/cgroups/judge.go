@@ -129,6 +129,9 @@ func evidenceOnly(res *target.Result) *matrix.Verdict {
 	if s := strings.TrimSpace(string(res.Stderr)); s != "" {
 		v.Note("stderr: %s", oneLine(s))
 	}
+	if res.Found != "" {
+		v.Note("%s", res.Found)
+	}
 	return v
 }
 
@@ -159,7 +162,7 @@ func judgeSandboxPids(v *matrix.Verdict, hs *HostSide, w Want) {
 		v.Problem("the sandbox ended before the probe reported, and neither its cgroup (pids.events max %d) nor the kernel log shows a fork refused under the limit", p.Events)
 		return
 	}
-	v.Note("the limit confined the sandbox as a whole: the kernel refused forks of the sandbox's host processes under pids.max %d (the ptrace platform gives each task a host thread), and the sandbox ended before the probe could report", p.Max)
+	v.Note("the limit confined the sandbox as a whole: the kernel refused forks of the sandbox's host processes under pids.max %d, and the sandbox ended before the probe could report", p.Max)
 }
 
 // judgeSandboxMemory decides a memory check of a sandbox that ended before
@@ -298,9 +301,6 @@ func judgeMemLimits(v *matrix.Verdict, m *MemSample, w Want) {
 // leftovers into leaks.
 func common(v *matrix.Verdict, hs *HostSide) {
 	v.Note("cgroup mode: %s; container %s, pid %d", hs.Layout.Mode, hs.ID, hs.ContainerPID)
-	if hs.Found != "" {
-		v.Note("%s", hs.Found)
-	}
 	switch {
 	case hs.WaitErr != "" && sandboxEnded(hs):
 		v.Note("the sandbox ended before the probe held: %s", hs.WaitErr)

@@ -73,8 +73,8 @@ type HostSide struct {
 	Paths map[string]string
 	// Sandboxed says why the container's processes are not host processes
 	// (gVisor): the host then judges the sandbox's cgroup, found through
-	// the runtime's host process. Found says how the container was found.
-	Sandboxed, Found string
+	// the runtime's host process.
+	Sandboxed string
 	// SandboxSamples counts the readings of a sandbox's counters taken
 	// while it lived (the last one is kept in Pids, Mem, CPU).
 	SandboxSamples int
