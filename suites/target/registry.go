@@ -21,7 +21,7 @@ const Ours = "little-container"
 // LC_TARGET_NAME).
 func DefaultTargets() []string {
 	out := append([]string(nil), profiles.Columns...)
-	for _, path := range userProfilePaths() {
+	for _, path := range UserProfilePaths() {
 		if p, err := LoadProfile(path); err == nil {
 			out = append(out, p.Name())
 		} else {
@@ -51,7 +51,7 @@ func Names() []string {
 	return out
 }
 
-func userProfilePaths() []string {
+func UserProfilePaths() []string {
 	var out []string
 	for _, p := range strings.Split(os.Getenv("LC_TARGET_PROFILE"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -84,7 +84,7 @@ func Shipped(name string) (*Profile, error) {
 // Lookup finds the profile of a column: a user's profile, the command
 // template, or a shipped one.
 func Lookup(name string) (*Profile, error) {
-	for _, path := range userProfilePaths() {
+	for _, path := range UserProfilePaths() {
 		p, err := LoadProfile(path)
 		if err != nil {
 			if strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) == name {

@@ -68,11 +68,9 @@ func check(files []string) int {
 		p, err := target.Shipped(strings.TrimSuffix(n, ".toml"))
 		report(p, err, false)
 	}
-	for _, f := range strings.Split(os.Getenv("LC_TARGET_PROFILE"), ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			p, err := target.LoadProfile(f)
-			report(p, err, true)
-		}
+	for _, f := range target.UserProfilePaths() {
+		p, err := target.LoadProfile(f)
+		report(p, err, true)
 	}
 	if t := os.Getenv("LC_TARGET_CMD"); strings.TrimSpace(t) != "" {
 		name := os.Getenv("LC_TARGET_NAME")
