@@ -51,6 +51,8 @@ func Names() []string {
 	return out
 }
 
+// UserProfilePaths are the files LC_TARGET_PROFILE names (commas between),
+// a relative one taken from the directory scripts/verify was run in.
 func UserProfilePaths() []string {
 	var out []string
 	for _, p := range strings.Split(os.Getenv("LC_TARGET_PROFILE"), ",") {
