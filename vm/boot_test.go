@@ -43,10 +43,11 @@ func bootEnv(t *testing.T) (kernel, init string) {
 	if _, err := os.Stat(HostBusybox); err != nil {
 		t.Skip("no static busybox at /bin/busybox (Debian: busybox-static)")
 	}
-	kernel, err := DefaultKernel()
+	k, err := DefaultKernel()
 	if err != nil {
 		t.Skipf("%v", err)
 	}
+	kernel = k.Image
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go tool not in PATH; cannot build cmd/vminit")
 	}

@@ -8,8 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/hashicorp/go-multierror"
 )
 
 // InitPackage is the Go package built as the guest's /init.
@@ -27,29 +25,6 @@ func BuildInit(ctx context.Context, out string) error {
 		return fmt.Errorf("vm: build %s: %w: %s", InitPackage, err, strings.TrimSpace(string(b)))
 	}
 	return nil
-}
-
-// ErrNoKernel means scripts/vm-kernel has not fetched the kernel yet.
-var ErrNoKernel = errors.New("vm: no kernel in build/vm (run scripts/vm-kernel)")
-
-// DefaultKernel returns the kernel scripts/vm-kernel fetched into build/vm in
-// the module root: the uncompressed vmlinux when present, which boots in
-// about 2 s under TCG instead of 5-7 s for vmlinuz, else vmlinuz.
-func DefaultKernel() (string, error) {
-	root, err := ModuleRoot()
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrNoKernel, err)
-	}
-	var errs error
-	for _, name := range []string{"vmlinux", "vmlinuz"} {
-		p := filepath.Join(root, "build", "vm", name)
-		_, err := os.Stat(p)
-		if err == nil {
-			return p, nil
-		}
-		errs = multierror.Append(errs, err)
-	}
-	return "", fmt.Errorf("%w: %v", ErrNoKernel, errs)
 }
 
 // ModuleRoot finds the directory holding go.mod, from the working directory up.

@@ -51,6 +51,9 @@ type Spec struct {
 	Hostname string   `json:"hostname,omitempty"`
 	// TimeoutMS bounds the command inside the guest; 0 means no limit.
 	TimeoutMS int64 `json:"timeout_ms,omitempty"`
+	// Modules are guest paths of kernel modules /init loads, in order,
+	// before the command (see Kernel.ModuleFiles).
+	Modules []string `json:"modules,omitempty"`
 }
 
 // Timeout is TimeoutMS as a duration.

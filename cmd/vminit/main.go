@@ -39,10 +39,12 @@ func run() (vm.Status, int, string) {
 	if err := mountBase(); err != nil {
 		return vm.StatusInitError, -1, err.Error()
 	}
+	logf("kernel %s", kernelRelease())
 	spec, err := readSpec()
 	if err != nil {
 		return vm.StatusInitError, -1, err.Error()
 	}
+	loadModules(spec.Modules)
 	if err := setupNetwork(spec.Hostname); err != nil {
 		return vm.StatusInitError, -1, err.Error()
 	}

@@ -1,9 +1,10 @@
-// Command vmrun boots Debian's kernel under qemu with our /init and runs one
-// command in the guest with the cgroup layout asked for:
+// Command vmrun boots a kernel prepared by scripts/vm-kernel under qemu with
+// our /init and runs one command in the guest with the cgroup layout asked for:
 //
-//	vmrun [--cgroup v2|v1|hybrid] [--kernel path] [--out dir] [--file host:guest ...] -- command args
+//	vmrun [--cgroup v2|v1|hybrid] [--kernel-dir dir] [--out dir] [--file host:guest ...] [--host-tool path ...] -- command args
 //
-// The guest console is printed as it arrives; files the command writes under
+// The kernel directory's modules (loop) are loaded before the command. The
+// guest console is printed as it arrives; files the command writes under
 // /reports are copied into --out. Exit status: 0 the command passed, 1 it
 // failed or timed out, 2 the machinery failed (no kernel, qemu error, no
 // verdict from the guest).
@@ -41,6 +42,19 @@ func (f *fileFlags) Set(s string) error {
 	return nil
 }
 
+// toolFlags are host programs for vm.HostTool.
+type toolFlags []string
+
+func (f *toolFlags) String() string { return strings.Join(*f, ",") }
+
+func (f *toolFlags) Set(s string) error {
+	if !filepath.IsAbs(s) {
+		return fmt.Errorf("want an absolute host path, got %q", s)
+	}
+	*f = append(*f, s)
+	return nil
+}
+
 func main() {
 	os.Exit(run())
 }
@@ -48,8 +62,10 @@ func main() {
 func run() int {
 	var (
 		files   fileFlags
+		tools   toolFlags
 		cgroup  = flag.String("cgroup", "v2", "cgroup layout in the guest: v2, v1 or hybrid")
-		kernel  = flag.String("kernel", "", "kernel image (default build/vm/vmlinuz from scripts/vm-kernel)")
+		kdir    = flag.String("kernel-dir", "", "kernel directory from scripts/vm-kernel (default build/vm/default)")
+		kernel  = flag.String("kernel", "", "boot this kernel image instead, without the directory's modules")
 		initBin = flag.String("init", "", "prebuilt static vminit (default: go build ./cmd/vminit)")
 		out     = flag.String("out", "", "directory for the files the command leaves under /reports")
 		timeout = flag.Duration("timeout", 60*time.Second, "limit for the whole boot")
@@ -60,9 +76,10 @@ func run() int {
 		accel   = flag.String("accel", "", "qemu accelerator: kvm or tcg (default $LC_VM_ACCEL, else tcg)")
 	)
 	flag.Var(&files, "file", "host:guest file to put in the initramfs (repeatable)")
+	flag.Var(&tools, "host-tool", "host program to put at /bin/<name> with the libraries it needs (repeatable)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: vmrun [flags] -- command [args...]\n\n"+
-			"Boots build/vm/vmlinuz under qemu with an initramfs whose /init is cmd/vminit,\n"+
+			"Boots build/vm/default (scripts/vm-kernel) under qemu with an initramfs whose /init is cmd/vminit,\n"+
 			"runs the command with the chosen cgroup layout and prints the guest console.\n"+
 			"Exit status: 0 pass, 1 fail or timeout, 2 infrastructure error.\n\nflags:\n")
 		flag.PrintDefaults()
@@ -80,10 +97,31 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
+	var modules []string
 	if *kernel == "" {
-		if *kernel, err = vm.DefaultKernel(); err != nil {
+		if *kdir == "" {
+			if *kdir, err = vm.DefaultKernelDir(); err != nil {
+				return fail(err)
+			}
+		}
+		k, err := vm.LoadKernel(*kdir)
+		if err != nil {
 			return fail(err)
 		}
+		*kernel = k.Image
+		var mf []vm.File
+		mf, modules = k.ModuleFiles()
+		files = append(files, mf...)
+		fmt.Fprintf(os.Stderr, "vmrun: booting kernel %s (%s)\n", k.Release, k.Source)
+	} else {
+		fmt.Fprintf(os.Stderr, "vmrun: booting kernel image %s\n", *kernel)
+	}
+	for _, t := range tools {
+		tf, err := vm.HostTool(ctx, t, "/bin/"+filepath.Base(t))
+		if err != nil {
+			return fail(err)
+		}
+		files = append(files, tf...)
 	}
 	tmp, err := os.MkdirTemp("", "vmrun-")
 	if err != nil {
@@ -105,7 +143,7 @@ func run() int {
 		Init:    *initBin,
 		Busybox: *busybox,
 		Files:   files,
-		Spec:    vm.Spec{Argv: argv, TimeoutMS: guestTimeout.Milliseconds()},
+		Spec:    vm.Spec{Argv: argv, TimeoutMS: guestTimeout.Milliseconds(), Modules: modules},
 	}); err != nil {
 		return fail(err)
 	}
