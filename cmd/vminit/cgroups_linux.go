@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -97,7 +98,17 @@ func mountV1() error {
 	}
 	for _, hier := range planV1(enabled) {
 		dir := strings.Join(hier, ",")
-		if err := mountAt(mountPoint{"cgroup", filepath.Join(cgroupRoot, dir), "cgroup", cgroupFlags, dir}); err != nil {
+		target := filepath.Join(cgroupRoot, dir)
+		if err := mountAt(mountPoint{"cgroup", target, "cgroup", cgroupFlags, dir}); err != nil {
+			// A kernel may build a controller for v2 only (6.12's
+			// CONFIG_MEMCG_V1 and CONFIG_CPUSETS_V1 off in Debian's):
+			// /proc/cgroups lists it, a v1 mount refuses it. As systemd
+			// does, leave it out; the rows that need it say so.
+			if errors.Is(err, unix.EINVAL) {
+				logf("cgroup v1 %s: this kernel has no v1 support for it (%v); not mounted", dir, err)
+				_ = os.Remove(target)
+				continue
+			}
 			return err
 		}
 		if len(hier) > 1 {
