@@ -1,6 +1,9 @@
-// Package vm boots Debian's kernel under qemu-system-x86_64 with an initramfs
-// whose /init is our static cmd/vminit, so cgroup v2 (and, on demand, a v1 or
+// Package vm boots a kernel under qemu-system-x86_64 with an initramfs whose
+// /init is our static cmd/vminit, so cgroup v2 (and, on demand, a v1 or
 // hybrid layout) is verified against a real kernel instead of a fake cgroupfs.
+// The kernel is a directory scripts/vm-kernel prepared (LoadKernel): Debian's
+// package, or an image given by path such as an Ubuntu host's own, with the
+// modules the guest loads before the command.
 //
 // The host side builds the initramfs (BuildInitramfs), starts qemu (Run) and
 // reads back what the guest sent. The guest side (cmd/vminit) imports the
