@@ -49,7 +49,7 @@ fuzz:
 
 ## verify: run the isolation suites against the runtime and print the matrix
 verify:
-	$(AS_ROOT) env LC_REPORT_DIR=$(abspath $(REPORTS)) scripts/verify
+	$(AS_ROOT) env LC_REPORTS=$(abspath $(REPORTS)) scripts/verify
 
 ## verify-vm: the same verification inside VMs under qemu (no root needed):
 ## LC_VM_KERNEL (path, 6.1, 6.12) or LC_VM_KERNELS, LC_VM_CGROUP(S) v2 v1 hybrid

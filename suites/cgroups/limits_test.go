@@ -140,9 +140,7 @@ func hostSide(cell matrix.Cell, ctrl string) *cgroups.HostSide {
 	GinkgoHelper()
 	l, err := cgroups.HostLayout()
 	if err != nil {
-		cell.Status, cell.Reason = matrix.Error, err.Error()
-		matrix.Record(cell)
-		Fail(cell.Reason)
+		matrix.Abort(cell, err.Error())
 	}
 	if why := l.Missing(ctrl); why != "" {
 		matrix.Skip(cell, why)

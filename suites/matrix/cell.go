@@ -1,8 +1,10 @@
 // Package matrix turns the checks' verdicts into the isolation matrix:
-// one row per check, one column per target, each cell pass / FAIL /
-// skipped-with-reason. Specs record a Cell as a Ginkgo report entry;
-// ReportAfterSuite collects them from the aggregated report and renders
-// the matrix as a terminal table, Markdown and JSON. Rendering is pure.
+// one row per check, one column per target, each cell the check's verdict
+// with its negative control's folded in. Specs record a Cell as a Ginkgo
+// report entry; ReportAfterSuite collects them from the aggregated report
+// and writes them as JSON; lc-matrix merges the suites' files and renders
+// the matrix as a terminal table, Markdown, HTML and JSON, and judges the
+// run. Rendering and judging are pure.
 package matrix
 
 import (
@@ -31,15 +33,34 @@ const EntryName = "lc-check"
 
 // Cell is one check on one target.
 type Cell struct {
-	Area     string   `json:"area"`   // suite area: ns, escape, ...
-	Check    string   `json:"check"`  // row label
-	Target   string   `json:"target"` // column label
+	Area   string `json:"area"`   // suite area: ns, escape, ...
+	Check  string `json:"check"`  // the check's full name
+	Target string `json:"target"` // column label
+	// Row is the short name of the matrix row; a check and its negative
+	// control share it, so the control folds into the check's cell. Empty:
+	// derived from Check (see RowName).
+	Row      string   `json:"row,omitempty"`
 	Status   Status   `json:"status"`
 	Reason   string   `json:"reason,omitempty"`   // skip reason, or the leak/error in one line
 	Evidence []string `json:"evidence,omitempty"` // what was observed, for the failure report
 	// Control marks a negative control: the same check under a deliberate
 	// weakening, where it must FAIL to prove it can tell a leak from isolation.
 	Control bool `json:"control,omitempty"`
+}
+
+// RowName is the row the cell belongs to: Row when the suite named it,
+// else Check without its " [control: …]" suffix and without a leading
+// "<area>: ", so "security: seccomp [control: --seccomp unconfined]" and
+// "security: seccomp" share the row "seccomp".
+func (c Cell) RowName() string {
+	if c.Row != "" {
+		return c.Row
+	}
+	s := c.Check
+	if i := strings.Index(s, " [control"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(strings.TrimPrefix(s, c.Area+": "))
 }
 
 // Good says the cell came out as it should: a pass, or a control that failed.
@@ -54,7 +75,7 @@ func (c Cell) Good() bool {
 // did not fail. Skips are neither good nor bad; they are counted.
 func (c Cell) Bad() bool { return c.Status != Skipped && !c.Good() }
 
-// Label is the cell's text in the matrix.
+// Label is the cell's text in the reports.
 func (c Cell) Label() string {
 	switch {
 	case c.Status == Skipped:
@@ -71,22 +92,17 @@ func (c Cell) Label() string {
 	return string(c.Status)
 }
 
-// Short is the label without the reason, for a table with several target
-// columns; the reasons are listed under it.
-func (c Cell) Short() string {
+// Headline is what went wrong in a few words, for the one line a bad cell
+// gets under the matrix: the first part of the reason, or what a control
+// that did not fail means.
+func (c Cell) Headline() string {
 	switch {
-	case c.Status == Skipped:
-		return "skipped"
+	case c.Control && c.Status == Pass:
+		return "the control did not FAIL: the check cannot tell a leak here"
 	case c.Status == Error:
-		return "ERROR"
-	case c.Control && c.Status == Fail:
-		return "failed as expected"
-	case c.Control:
-		return "CONTROL DID NOT FAIL"
-	case c.Status == Fail:
-		return "FAIL"
+		return "ERROR: " + firstClause(c.Reason)
 	}
-	return string(c.Status)
+	return firstClause(c.Reason)
 }
 
 // String is what Ginkgo prints for the report entry.
@@ -100,6 +116,15 @@ func (c Cell) String() string {
 		fmt.Fprintf(&b, "\n  - %s", e)
 	}
 	return b.String()
+}
+
+// firstClause is s up to its first "; " (judges join their findings so).
+func firstClause(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, "; "); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
 }
 
 func oneLine(s string, n int) string {

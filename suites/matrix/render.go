@@ -4,92 +4,215 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 )
 
-// Summary is the one-line count under every rendering; with several
-// targets, a line per target follows.
-func (m *Matrix) Summary() string {
-	s := m.Counts.String()
-	if len(m.Targets) > 1 {
-		for _, t := range m.Targets {
-			s += fmt.Sprintf("\n  %s: %s", t, m.PerTarget[t])
+// TextOptions shape the terminal table.
+type TextOptions struct {
+	Glyphs Glyphs
+	Color  bool // ANSI colours (a terminal that is not NO_COLOR)
+	// Width bounds every line (default 100); long row names and bad-cell
+	// headlines are cut to fit.
+	Width int
+	// Verbose prints the evidence of every bad cell under its line.
+	Verbose bool
+}
+
+const (
+	defaultWidth = 100
+	maxRowName   = 24
+)
+
+// Text writes the compact terminal table: one row per check, one column
+// per target, each cell the check's mark and its control's; the per-target
+// totals and the legend under it; then one line per bad cell (check /
+// target: headline), the strict targets' first. Reasons and evidence are
+// in the report files (or under each line with Verbose).
+func (m *Matrix) Text(w io.Writer, o TextOptions) error {
+	if o.Glyphs == (Glyphs{}) {
+		o.Glyphs = UTF8
+	}
+	if o.Width <= 0 {
+		o.Width = defaultWidth
+	}
+	var b strings.Builder
+	label := 0
+	for _, r := range m.Rows {
+		label = max(label, utf8.RuneCountInString(r.Name))
+	}
+	label = min(max(label, len("skipped")), maxRowName) + 2
+	widths := make([]int, len(m.Targets))
+	total := label
+	for i, t := range m.Targets {
+		widths[i] = max(utf8.RuneCountInString(t), 2)
+		total += widths[i] + 2
+	}
+	gap := 2
+	if total > o.Width {
+		gap = 1
+	}
+	head := pad("", label)
+	for i, t := range m.Targets {
+		head += strings.Repeat(" ", gap) + pad(t, widths[i])
+	}
+	b.WriteString(strings.TrimRight(head, " ") + "\n")
+	area := ""
+	for _, r := range m.Rows {
+		if r.Area != area {
+			area = r.Area
+			b.WriteString(area + "\n")
 		}
+		line := pad("  "+cutTo(r.Name, label-2, o.Glyphs.Cut), label)
+		for i, t := range m.Targets {
+			c, okc := r.Checks[t]
+			k, okk := r.Controls[t]
+			cell := paint(o.Glyphs, c, okc, o.Color) + paint(o.Glyphs, k, okk, o.Color)
+			left := (widths[i] - 2) / 2
+			line += strings.Repeat(" ", gap+left) + cell + strings.Repeat(" ", widths[i]-2-left)
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	for _, f := range []struct {
+		name string
+		n    func(Counts) int
+	}{
+		{"good", func(c Counts) int { return c.Pass + c.ControlsFailed }},
+		{"bad", Counts.Bad},
+		{"skipped", Counts.AllSkipped},
+	} {
+		line := pad(f.name, label)
+		for i, t := range m.Targets {
+			line += strings.Repeat(" ", gap) + center(fmt.Sprint(f.n(m.PerTarget[t])), widths[i])
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	for _, l := range o.Glyphs.Legend() {
+		b.WriteString(cutTo(l, o.Width, o.Glyphs.Cut) + "\n")
+	}
+	m.badLines(&b, o)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// badLines writes one line per bad cell: the strict targets' under a
+// heading saying they fail the run, then the findings about the others.
+func (m *Matrix) badLines(b *strings.Builder, o TextOptions) {
+	j := m.Judge(m.Strict)
+	tw := 0
+	for _, t := range m.Targets {
+		tw = max(tw, utf8.RuneCountInString(t))
+	}
+	write := func(heading string, cells []Cell) {
+		if len(cells) == 0 {
+			return
+		}
+		b.WriteString("\n" + heading + "\n")
+		for _, c := range cells {
+			row := c.RowName()
+			if c.Control {
+				row += " (control)"
+			}
+			mark := paint(o.Glyphs, c, true, o.Color)
+			text := fmt.Sprintf("%s %s: %s", pad(c.Target, tw), row, strings.TrimPrefix(c.Headline(), c.RowName()+": "))
+			b.WriteString("  " + mark + " " + cutTo(text, o.Width-4, o.Glyphs.Cut) + "\n")
+			if o.Verbose {
+				for _, l := range strings.Split(c.String(), "\n") {
+					b.WriteString("      " + l + "\n")
+				}
+			}
+		}
+	}
+	byTarget := func(cells []Cell) []Cell {
+		out := slices.Clone(cells)
+		sort.SliceStable(out, func(a, b int) bool {
+			return slices.Index(m.Targets, out[a].Target) < slices.Index(m.Targets, out[b].Target)
+		})
+		return out
+	}
+	write(fmt.Sprintf("bad cells of %s (these fail the run):", strings.Join(j.Strict, ", ")), byTarget(j.Failing))
+	write(fmt.Sprintf("findings about other runtimes (%d; they do not gate this run):", len(j.Findings)), byTarget(j.Findings))
+}
+
+// pad left-aligns s in n columns.
+func pad(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
 	}
 	return s
 }
 
-func (c Counts) String() string {
-	return fmt.Sprintf("%d pass, %d FAIL, %d ERROR, %d skipped; controls: %d failed as expected, %d DID NOT FAIL",
-		c.Pass, c.Fail, c.Error, c.Skipped, c.ControlsFailed, c.ControlsNotFailed)
-}
-
-func (m *Matrix) label(r Row, t string) string {
-	c, ok := r.Cells[t]
-	if !ok {
-		return "-"
+// center centres s in n columns.
+func center(s string, n int) string {
+	k := utf8.RuneCountInString(s)
+	if k >= n {
+		return s
 	}
-	return c.Label()
+	l := (n - k) / 2
+	return strings.Repeat(" ", l) + s + strings.Repeat(" ", n-k-l)
 }
 
-// Text writes the terminal table, then the evidence of every bad cell.
-// With several target columns the cells are short and the skip reasons
-// are listed under the table, so it stays readable in a terminal.
-func (m *Matrix) Text(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "AREA\tCHECK\t%s\n", strings.Join(m.Targets, "\t"))
-	short := len(m.Targets) > 1
-	var skips []Cell
+// cutTo shortens s to n columns, ending in mark.
+func cutTo(s string, n int, mark string) string {
+	if mark == "" {
+		mark = "…"
+	}
+	if r := []rune(s); len(r) > n && n > 1 {
+		return string(r[:n-utf8.RuneCountInString(mark)]) + mark
+	}
+	return s
+}
+
+// MarkdownTable writes the compact table as GitHub-flavoured Markdown
+// (the README's, and the head of the step summary): UTF-8 marks, bad cells
+// in bold, the totals and the legend under it.
+func (m *Matrix) MarkdownTable(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| area | check | %s |\n", strings.Join(mdEscapeAll(m.Targets), " | "))
+	b.WriteString("|---|---|" + strings.Repeat(":-:|", len(m.Targets)) + "\n")
 	for _, r := range m.Rows {
 		cols := make([]string, len(m.Targets))
 		for i, t := range m.Targets {
-			cols[i] = m.label(r, t)
-			if c, ok := r.Cells[t]; ok && short {
-				cols[i] = c.Short()
-				if c.Status == Skipped {
-					skips = append(skips, c)
-				}
+			p := UTF8.Pair(r, t)
+			c, okc := r.Checks[t]
+			k, okk := r.Controls[t]
+			if (okc && c.Bad()) || (okk && k.Bad()) {
+				p = "**" + strings.TrimSpace(p) + "**"
 			}
+			cols[i] = p
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Area, r.Check, strings.Join(cols, "\t"))
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(r.Area), mdEscape(r.Name), strings.Join(cols, " | "))
 	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("render table: %w", err)
-	}
-	fmt.Fprintln(w, m.Summary())
-	if len(skips) > 0 {
-		fmt.Fprintln(w, "\nskipped:")
-		for _, c := range skips {
-			fmt.Fprintf(w, "  %s / %s: %s\n", c.Check, c.Target, c.Reason)
+	for _, f := range []struct {
+		name string
+		n    func(Counts) int
+	}{
+		{"good", func(c Counts) int { return c.Pass + c.ControlsFailed }},
+		{"bad", Counts.Bad},
+		{"skipped", Counts.AllSkipped},
+	} {
+		cols := make([]string, len(m.Targets))
+		for i, t := range m.Targets {
+			cols[i] = fmt.Sprint(f.n(m.PerTarget[t]))
 		}
+		fmt.Fprintf(&b, "| | **%s** | %s |\n", f.name, strings.Join(cols, " | "))
 	}
-	for _, c := range m.bad() {
-		fmt.Fprintf(w, "\n%s\n", c.String())
-	}
-	_, err := fmt.Fprintln(w)
+	b.WriteString("\n" + strings.Join(UTF8.Legend(), ";\n") + ".\n")
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// Markdown writes the matrix as a GitHub-flavoured table, usable as a CI
-// step summary, with the evidence of bad cells in collapsible blocks.
+// Markdown writes the report usable as a CI step summary: the verdict,
+// the compact table, and every bad cell's evidence in a collapsible block.
 func (m *Matrix) Markdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("## Isolation matrix\n\n")
-	fmt.Fprintf(&b, "| area | check | %s |\n", strings.Join(mdEscapeAll(m.Targets), " | "))
-	b.WriteString("|---|---|" + strings.Repeat("---|", len(m.Targets)) + "\n")
-	for _, r := range m.Rows {
-		cols := make([]string, len(m.Targets))
-		for i, t := range m.Targets {
-			l := mdEscape(m.label(r, t))
-			if c, ok := r.Cells[t]; ok && c.Bad() {
-				l = "**" + l + "**"
-			}
-			cols[i] = l
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(r.Area), mdEscape(r.Check), strings.Join(cols, " | "))
+	b.WriteString(mdEscape(m.Judge(m.Strict).Line("")) + "\n\n")
+	if err := m.MarkdownTable(&b); err != nil {
+		return err
 	}
-	fmt.Fprintf(&b, "\n%s\n", m.Summary())
 	for _, c := range m.bad() {
 		fmt.Fprintf(&b, "\n<details><summary>%s / %s: %s</summary>\n\n```\n%s\n```\n</details>\n",
 			mdEscape(c.Check), mdEscape(c.Target), mdEscape(c.Label()), c.String())
@@ -98,19 +221,22 @@ func (m *Matrix) Markdown(w io.Writer) error {
 	return err
 }
 
-// jsonMatrix is the JSON shape: flat cells plus counts, easy to merge.
-type jsonMatrix struct {
+// Doc is the JSON shape of a matrix: flat cells plus what travels with
+// them, easy to merge and to diff.
+type Doc struct {
 	Targets []string `json:"targets"`
 	// Strict are the targets whose bad cells fail the run ("ours"); the
 	// other columns' bad cells are findings about those runtimes.
-	Strict []string `json:"strict"`
-	Cells  []Cell   `json:"cells"`
-	Counts Counts   `json:"counts"`
+	Strict []string   `json:"strict"`
+	Cells  []Cell     `json:"cells"`
+	Counts Counts     `json:"counts"`
+	Suites []SuiteRun `json:"suites,omitempty"`
+	Meta   *Meta      `json:"meta,omitempty"`
 }
 
-// JSON writes the cells and counts.
+// JSON writes the cells, counts, suites and machine.
 func (m *Matrix) JSON(w io.Writer) error {
-	out := jsonMatrix{Targets: m.Targets, Strict: StrictTargets(), Cells: m.Cells(), Counts: m.Counts}
+	out := Doc{Targets: m.Targets, Strict: m.Strict, Cells: m.Cells(), Counts: m.Counts, Suites: m.Suites, Meta: m.Meta}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
@@ -119,36 +245,22 @@ func (m *Matrix) JSON(w io.Writer) error {
 	return nil
 }
 
-// ReadJSON reads cells written by JSON.
-func ReadJSON(r io.Reader) ([]Cell, error) {
-	var in jsonMatrix
+// ReadDoc reads a document written by JSON.
+func ReadDoc(r io.Reader) (*Doc, error) {
+	var in Doc
 	if err := json.NewDecoder(r).Decode(&in); err != nil {
 		return nil, fmt.Errorf("read matrix json: %w", err)
 	}
-	return in.Cells, nil
+	return &in, nil
 }
 
-// Cells lists every cell, row by row, in target order.
-func (m *Matrix) Cells() []Cell {
-	var out []Cell
-	for _, r := range m.Rows {
-		for _, t := range m.Targets {
-			if c, ok := r.Cells[t]; ok {
-				out = append(out, c)
-			}
-		}
+// ReadJSON reads the cells of a document written by JSON.
+func ReadJSON(r io.Reader) ([]Cell, error) {
+	d, err := ReadDoc(r)
+	if err != nil {
+		return nil, err
 	}
-	return out
-}
-
-func (m *Matrix) bad() []Cell {
-	var out []Cell
-	for _, c := range m.Cells() {
-		if c.Bad() {
-			out = append(out, c)
-		}
-	}
-	return out
+	return d.Cells, nil
 }
 
 func mdEscape(s string) string {
