@@ -11,7 +11,7 @@ REPORTS ?= reports
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 AS_ROOT := scripts/as-root
 
-.PHONY: all deps deps-browser build test unit fuzz verify verify-vm rootfs lint clean bench
+.PHONY: all deps deps-browser build test unit fuzz verify verify-vm rootfs lint clean bench bench-verify
 
 all: build
 
@@ -47,7 +47,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRunFlags$$' -fuzztime $(FUZZTIME) ./cmd/little-container
 	$(GO) test -run '^$$' -fuzz '^FuzzRunCLI$$' -fuzztime $(FUZZTIME) ./cmd/little-container
 
-## verify: run the isolation suites against the runtime and print the matrix
+## verify: run the isolation suites against every installed runtime and print
+## the matrix (quiet; `scripts/verify -v` for every spec's evidence); each run
+## gets reports/<timestamp>/, reports/latest points at the last
 verify:
 	$(AS_ROOT) env LC_REPORTS=$(abspath $(REPORTS)) scripts/verify
 
@@ -75,6 +77,11 @@ lint:
 
 clean:
 	rm -rf $(BUILD) $(REPORTS)
+
+## bench-verify: wall time of `make verify` and of each suite, every target
+## beside one target (the cost of the columns as a ratio)
+bench-verify:
+	scripts/bench-verify
 
 ## bench: start latency and throughput against crun, runc and bwrap (root)
 bench: build rootfs

@@ -1,9 +1,12 @@
 package probes
 
 import (
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestCpuburnUnderQuota: in a v1 cpu cgroup with a quota of 0.2 CPUs the
@@ -34,5 +37,36 @@ func TestCpuburnUnderQuota(t *testing.T) {
 	}
 	if n := reexecCgroupValue(t, filepath.Join(free, "cpu.stat"), "nr_throttled"); n != 0 {
 		t.Errorf("cpu.stat nr_throttled = %d without a quota, want 0", n)
+	}
+}
+
+// TestCpuburnUntilEOF: with -until-eof the loop ends when stdin does, long
+// before -for, and says so; with stdin left open it ends at -for.
+func TestCpuburnUntilEOF(t *testing.T) {
+	bin := reexecBuildProbe(t)
+	cmd := exec.Command(bin, "cpuburn", "-until-eof", "-for", "5s")
+	w, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(200 * time.Millisecond); w.Close() }()
+	start := time.Now()
+	rep := reexecRunProbe(t, cmd)
+	if took := time.Since(start); took > 4*time.Second {
+		t.Errorf("the burn took %s after stdin closed at 200 ms", took)
+	}
+	if a := reexecAttempt(t, rep, cbBurn); a.Outcome != Succeeded || rep.Facts["stopped"] != "eof" || !strings.Contains(a.Detail, "stopped by stdin EOF") {
+		t.Errorf("burn %+v, stopped %q: want ended by EOF", a, rep.Facts["stopped"])
+	}
+
+	cmd = exec.Command(bin, "cpuburn", "-until-eof", "-for", "300ms")
+	open, err := cmd.StdinPipe() // held open, never written
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+	rep = reexecRunProbe(t, cmd)
+	if a := reexecAttempt(t, rep, cbBurn); a.Outcome != Succeeded || rep.Facts["stopped"] != "time" {
+		t.Errorf("burn %+v, stopped %q: want ended by -for", a, rep.Facts["stopped"])
 	}
 }

@@ -68,6 +68,15 @@ type Judgement struct {
 	others   int // foreign targets with findings
 }
 
+// SuitesExited records the suites' exit status: a failure that no bad
+// cell of a strict target explains (a failed spec fails only for ours)
+// broke the run.
+func (j *Judgement) SuitesExited(status int, log string) {
+	if status != 0 && len(j.Failing) == 0 {
+		j.Problems = append(j.Problems, fmt.Sprintf("Ginkgo exited %d with no bad cell of a strict target to show for it (see %s)", status, log))
+	}
+}
+
 // OK says the run may exit 0.
 func (j Judgement) OK() bool {
 	return len(j.Failing) == 0 && len(j.Void) == 0 && len(j.Missing) == 0 && len(j.Problems) == 0
@@ -207,14 +216,14 @@ func (j Judgement) Line(reports string) string {
 		parts = append(parts, fmt.Sprintf("%d specs broke before naming a target", u))
 	}
 	if len(j.Findings) > 0 {
-		parts = append(parts, fmt.Sprintf("%d findings about %d other runtimes", len(j.Findings), j.others))
+		parts = append(parts, fmt.Sprintf("%d findings about %d other %s", len(j.Findings), j.others, plural(j.others, "runtime", "runtimes")))
 	}
 	line := strings.Join(parts, "; ")
-	switch {
-	case len(j.Missing) > 0:
+	if len(j.Void) > 0 {
+		line = "this run proves nothing: " + strings.Join(j.Void, "; ") + "; " + line
+	}
+	if len(j.Missing) > 0 {
 		line = fmt.Sprintf("strict target %s was not graded (LC_TARGETS lacks it); %s", strings.Join(j.Missing, ", "), line)
-	case len(j.Void) > 0:
-		line = "this run proves nothing: " + strings.Join(j.Void, "; ")
 	}
 	if len(j.Problems) > 0 {
 		line = "the run broke: " + strings.Join(j.Problems, "; ") + "; " + line
@@ -233,4 +242,11 @@ func (j Judgement) unknown() int {
 		}
 	}
 	return n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -34,7 +34,7 @@ func Times(labels []string, runs []*Matrix) string {
 		}
 	}
 	b.WriteString("\n")
-	row := func(name string, get func(i int) (float64, bool)) {
+	row := func(name, unit string, get func(i int) (float64, bool)) {
 		fmt.Fprintf(&b, "%-12s", name)
 		base, _ := get(0)
 		for i := range runs {
@@ -42,7 +42,11 @@ func Times(labels []string, runs []*Matrix) string {
 			if !ok {
 				fmt.Fprintf(&b, " %9s", "–")
 			} else {
-				fmt.Fprintf(&b, " %7.1f s", v)
+				prec := 1
+				if unit == "" {
+					prec = 0
+				}
+				fmt.Fprintf(&b, " %9s", fmt.Sprintf("%.*f%s", prec, v, unit))
 			}
 			if i > 0 {
 				if ok && base > 0 {
@@ -54,10 +58,11 @@ func Times(labels []string, runs []*Matrix) string {
 		}
 		b.WriteString("\n")
 	}
+	row("columns", "", func(i int) (float64, bool) { return float64(len(runs[i].Targets)), true })
 	for _, n := range names {
-		row(n, func(i int) (float64, bool) { v, ok := secs[i][n]; return v, ok })
+		row(n, " s", func(i int) (float64, bool) { v, ok := secs[i][n]; return v, ok })
 	}
-	row("all suites", func(i int) (float64, bool) {
+	row("all suites", " s", func(i int) (float64, bool) {
 		t := 0.0
 		for _, v := range secs[i] {
 			t += v

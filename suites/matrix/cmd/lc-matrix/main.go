@@ -71,6 +71,7 @@ func show(args []string, stdout, stderr io.Writer) int {
 	width := fs.Int("width", 0, "line width (default: the terminal's, at most 120; else 100)")
 	shown := fs.String("reports", "", "how the verdict line names the report directory (default DIR)")
 	var problems multi
+	suitesExit := fs.Int("suites-exit", 0, "the suites' exit status: non-zero without a strict target's bad cell breaks the run")
 	fs.Var(&problems, "problem", "something that broke outside the cells (repeatable): the run is not good")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -118,6 +119,7 @@ func show(args []string, stdout, stderr io.Writer) int {
 	}
 	j := m.Judge(m.Strict)
 	j.Problems = problems
+	j.SuitesExited(*suitesExit, *shown+"ginkgo.log")
 	fmt.Fprintln(stdout, j.Line(*shown+"matrix.html"))
 	if status == 0 && !j.OK() {
 		status = 1
