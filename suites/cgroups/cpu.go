@@ -17,6 +17,36 @@ import (
 // ratio only supports them.
 const CPURatioMax = 0.6
 
+// How long the host lets the busy loop run (cpuburn -until-eof): until
+// the kernel's counters decide, not for a fixed time. Under a quota the
+// kernel throttles the loop in its first period (0.2 CPU is 20 ms of every
+// 100 ms), so ThrottledEnough throttled periods come within about that
+// many periods. Without one there is nothing to wait for but a ratio worth
+// reading: MinBurn. MaxBurn bounds a quota that does not throttle (a
+// wrong one, or a machine so busy the loop gets less than the quota).
+const (
+	ThrottledEnough = 2
+	MinBurn         = 250 * time.Millisecond
+	MaxBurn         = 3 * time.Second
+)
+
+// BurnDecided says whether the host has seen enough of a running busy
+// loop, given the container's cpu cgroup as last read (nil: unreadable)
+// and how long the loop has run: the kernel throttled it in
+// ThrottledEnough periods; or the cgroup has no quota to throttle it and it
+// ran MinBurn; or MaxBurn passed.
+func BurnDecided(c *CPUSample, burned time.Duration) bool {
+	switch {
+	case burned >= MaxBurn:
+		return true
+	case c == nil:
+		return false
+	case c.HasQuota && c.Quota != Unlimited:
+		return c.HasThrottle && c.Throttled >= ThrottledEnough
+	}
+	return burned >= MinBurn
+}
+
 // CPUSample is the container's cpu cgroup as the host read it.
 type CPUSample struct {
 	Dir string
@@ -86,29 +116,32 @@ func BurnFromReport(rep *probes.Report, a probes.Attempt) (cpu, wall time.Durati
 // JudgeCPU decides the CPU quota check from the cpuburn report and the
 // host side: the quota must be the one asked for and the kernel must have
 // throttled the container's cgroup (cpu.stat nr_throttled and the
-// throttled time above 0), read while the probe held. The probe's ratio
+// throttled time above 0), read while the loop ran. The probe's ratio
 // cpu/wall is supporting evidence: at or above CPURatioMax no quota held
 // the loop back. A control without the quota must FAIL: the kernel cannot
-// throttle a cgroup that has none.
+// throttle a cgroup that has none. The judge is robust to a busy machine:
+// a loop that got no more CPU than the quota allows cannot be throttled,
+// so the absence of throttling then proves nothing (ERROR), never a leak.
 func JudgeCPU(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 	common(v, hs)
 	if rep == nil {
 		return
 	}
+	ratio := -1.0
 	if a, ok := check.Attempt(v, rep, "burn"); ok {
-		judgeBurn(v, rep, a)
+		ratio = judgeBurn(v, rep, a)
 	}
 	if hs.Held {
 		check.Attempt(v, rep, "hold")
 	}
 	c := hs.CPU
 	if c == nil {
-		if hs.Held {
-			v.Problem("the host read no cpu counters during the hold")
+		if hs.Held || hs.Watched {
+			v.Problem("the host read no cpu counters while the loop ran")
 		}
 		return
 	}
-	v.Note("host during the hold: %s", c)
+	v.Note("host while the loop ran: %s", c)
 	if !hs.owns("cpu", c.Dir) {
 		v.Note("the container has no cpu cgroup of its own: it ran in %s", c.Dir)
 	}
@@ -116,15 +149,21 @@ func JudgeCPU(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 	if c.V2 {
 		name = "cpu.max"
 	}
+	quotaOK := false
 	switch {
 	case !c.HasQuota:
 		v.Leak("the container's cpu cgroup %s has no %s: no quota", c.Dir, name)
 	case c.Quota != w.CPUQuota || c.Period != w.CPUPeriod:
 		v.Leak("%s of the container's cgroup is %s per %d µs, not %d per %d", name, limit(c.Quota), c.Period, w.CPUQuota, w.CPUPeriod)
+	default:
+		quotaOK = true
 	}
+	starved := ratio >= 0 && w.CPUPeriod > 0 && ratio <= float64(w.CPUQuota)/float64(w.CPUPeriod)
 	switch {
 	case !c.HasThrottle:
 		v.Leak("cpu.stat of %s has no throttling counters: no bandwidth control there", c.Dir)
+	case c.Throttled <= 0 && quotaOK && starved:
+		v.Problem("cpu.stat nr_throttled is 0, but the loop got only %.2f CPU per wall second, no more than the quota allows: the machine was too busy to show throttling", ratio)
 	case c.Throttled <= 0:
 		v.Leak("cpu.stat nr_throttled is %d over %d periods: the kernel throttled nothing", c.Throttled, c.Periods)
 	case c.ThrottledUsec <= 0:
@@ -132,21 +171,23 @@ func JudgeCPU(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 	}
 }
 
-// judgeBurn reads the probe's own measure: a ratio at or above
-// CPURatioMax means nothing held the loop back.
-func judgeBurn(v *matrix.Verdict, rep *probes.Report, a probes.Attempt) {
+// judgeBurn reads the probe's own measure and returns its ratio (-1 when
+// there is none): a ratio at or above CPURatioMax means nothing held the
+// loop back.
+func judgeBurn(v *matrix.Verdict, rep *probes.Report, a probes.Attempt) float64 {
 	if a.Outcome != probes.Succeeded {
 		v.Problem("the busy loop did not run: %s %s", a.Errno, a.Detail)
-		return
+		return -1
 	}
 	cpu, wall, err := BurnFromReport(rep, a)
 	if err != nil {
 		v.Problem("%v", err)
-		return
+		return -1
 	}
 	r := probes.BurnRatio(cpu, wall)
-	v.Note("busy loop: %s CPU in %s wall, ratio %.2f", cpu.Round(time.Millisecond), wall.Round(time.Millisecond), r)
+	v.Note("busy loop: %s CPU in %s wall, ratio %.2f (%s)", cpu.Round(time.Millisecond), wall.Round(time.Millisecond), r, a.Detail)
 	if r >= CPURatioMax {
 		v.Leak("the busy loop got %.2f CPU per wall second (at least %.1f): no quota held it back", r, CPURatioMax)
 	}
+	return r
 }

@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"testing"
+	"time"
 
 	"github.com/little-container/little-container/probes"
 	"github.com/little-container/little-container/suites/matrix"
@@ -40,6 +41,7 @@ func TestJudgeCPU(t *testing.T) {
 	v1Root := &CPUSample{Quota: Unlimited, Period: 100000, HasQuota: true, HasThrottle: true}
 	v2Root := &CPUSample{V2: true, Quota: Unlimited}
 	held := func(c *CPUSample) *HostSide { return &HostSide{ContainerPID: 7, Held: true, CPU: c} }
+	watched := func(c *CPUSample) *HostSide { return &HostSide{ContainerPID: 7, Watched: true, CPU: c} }
 	for _, tc := range []struct {
 		name string
 		rep  *probes.Report
@@ -59,6 +61,11 @@ func TestJudgeCPU(t *testing.T) {
 		{"wall time missing", burn("410000", ""), held(v1), matrix.Error},
 		{"never held", throttled, &HostSide{WaitErr: "container exited first"}, matrix.Error},
 		{"host read nothing", throttled, &HostSide{Held: true, ReadErrs: []string{"read cpu.stat: ENOENT"}}, matrix.Error},
+		{"busy machine: quota set, loop starved below it, nothing throttled", burn("30000", "300000"),
+			watched(&CPUSample{Quota: 20000, Period: 100000, HasQuota: true, HasThrottle: true, Periods: 3}), matrix.Error},
+		{"watched burn, quota throttled", burn("62000", "280000"), watched(v1), matrix.Pass},
+		{"watched control: no quota", burn("250000", "260000"), watched(v1Root), matrix.Fail},
+		{"watched, read nothing", throttled, &HostSide{ContainerPID: 7, Watched: true}, matrix.Error},
 		{"left behind", throttled, &HostSide{ContainerPID: 7, Held: true, CPU: v1, Leftovers: []string{"pid 7 alive"}}, matrix.Fail},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,5 +75,32 @@ func TestJudgeCPU(t *testing.T) {
 				t.Fatalf("status %s, want %s; leaks %q problems %q", got, tc.want, v.Leaks, v.Problems)
 			}
 		})
+	}
+}
+
+func TestBurnDecided(t *testing.T) {
+	quota := func(throttled int64) *CPUSample {
+		return &CPUSample{Quota: 20000, Period: 100000, HasQuota: true, HasThrottle: true, Throttled: throttled}
+	}
+	none := &CPUSample{Quota: Unlimited, Period: 100000, HasQuota: true, HasThrottle: true}
+	for _, tc := range []struct {
+		name   string
+		c      *CPUSample
+		burned time.Duration
+		want   bool
+	}{
+		{"quota, not yet throttled", quota(0), 100 * time.Millisecond, false},
+		{"quota, throttled once", quota(1), 150 * time.Millisecond, false},
+		{"quota, throttled enough", quota(ThrottledEnough), 200 * time.Millisecond, true},
+		{"quota that never throttles", quota(0), MaxBurn, true},
+		{"no quota, too early for a ratio", none, 50 * time.Millisecond, false},
+		{"no quota, ran MinBurn", none, MinBurn, true},
+		{"v2 root: no cpu.max", &CPUSample{V2: true, Quota: Unlimited}, MinBurn, true},
+		{"unreadable", nil, time.Second, false},
+		{"unreadable, MaxBurn", nil, MaxBurn, true},
+	} {
+		if got := BurnDecided(tc.c, tc.burned); got != tc.want {
+			t.Errorf("%s: BurnDecided = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

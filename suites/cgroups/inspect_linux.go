@@ -20,6 +20,9 @@ const (
 	// inlineSample is the sampling interval while an inline hog lives; its
 	// whole life can be a few tens of milliseconds.
 	inlineSample = 2 * time.Millisecond
+	// burnSample is the interval at which the host reads cpu.stat while a
+	// busy loop runs: a tenth of a CFS period.
+	burnSample = 10 * time.Millisecond
 )
 
 // Reads are what InspectHold reads from the host during the hold.
@@ -99,6 +102,63 @@ func (hs *HostSide) sample(r Reads) {
 	}
 	if ok {
 		hs.SandboxSamples++
+	}
+}
+
+// InspectBurn returns the Inspect callback for cpuburn -until-eof: it
+// waits until the loop runs (the probe reads stdin beside it: seen from
+// the host, or from the probe's hold line for a sandbox), then reads the
+// container's cpu cgroup (a sandbox's: the sandbox's) every burnSample
+// until BurnDecided, and returns, which closes stdin and ends the loop.
+// The burn so lasts as long as the evidence needs: a few periods under a
+// quota, MinBurn without one.
+func InspectBurn(hs *HostSide) func(ctx context.Context, live *target.Live) error {
+	return func(ctx context.Context, live *target.Live) error {
+		hs.Sandboxed = live.Sandboxed()
+		wctx, cancel := context.WithTimeout(ctx, HoldWait)
+		defer cancel()
+		var pid int
+		err := live.Poll(wctx, "the busy loop to run", func() (bool, error) {
+			pid = live.HostPID()
+			return pid > 0 && live.Holding(pid), nil
+		})
+		if err != nil {
+			hs.WaitErr = err.Error()
+			return nil
+		}
+		start := time.Now()
+		if err := hs.observe(pid, "pids", "memory", "cpu"); err != nil {
+			hs.ReadErrs = append(hs.ReadErrs, err.Error())
+			return nil
+		}
+		d, ok := hs.Dirs["cpu"]
+		if !ok {
+			hs.ReadErrs = append(hs.ReadErrs, "no cpu cgroup directory for the container")
+			return nil
+		}
+		hs.Watched = true
+		t := time.NewTicker(burnSample)
+		defer t.Stop()
+		for {
+			s, err := ReadCPU(d, hs.Layout.V2())
+			if err == nil {
+				hs.CPU = s
+			}
+			if hs.Burned = time.Since(start); BurnDecided(hs.CPU, hs.Burned) {
+				if err != nil {
+					hs.ReadErrs = append(hs.ReadErrs, err.Error())
+				}
+				return nil
+			}
+			select {
+			case <-live.Done():
+				hs.ReadErrs = append(hs.ReadErrs, "the container exited while the host watched its busy loop")
+				return nil
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
 	}
 }
 

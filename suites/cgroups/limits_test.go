@@ -14,50 +14,59 @@ import (
 	"github.com/little-container/little-container/suites/target"
 )
 
-// The limits demanded and how hard the probes push. The bounds keep a
-// control harmless: 256 children and 256 MiB on a 2-core machine.
+// The limits demanded and how hard the probes push. A control is decided
+// as soon as its probe passes what the limit would have stopped: twice the
+// pids limit forked, twice the memory limit touched, so it costs
+// milliseconds, not a bomb's time bound, and stays harmless on a 2-core
+// machine. The checks push as far, which is past the limit plus slack.
 const (
 	pidsLimit    = 32
-	checkForks   = 512
-	controlForks = 256
+	checkForks   = 2 * pidsLimit
+	controlForks = 2 * pidsLimit
 	memLimit     = 32 << 20
-	hogMax       = 256 << 20
+	hogMax       = 2 * memLimit
 )
 
 // limitCase is one row: a check, or its negative control without the limit.
 type limitCase struct {
-	Row     string
+	Row     string // the check's full name
+	Short   string // the matrix row, shared by the check and its control
 	Control bool
 	Inline  bool // memory: the whole container is the hog
 }
 
-var _ = Describe("cgroup limits", Label("cgroup"), Serial, func() {
+// The cgroup rows of different targets run in parallel, CPU included:
+// each container has cgroups of its own, named by a unique id, and the
+// judges read only those (or, for a runtime without cgroups, the
+// unlimited cgroup it runs in, whose counters no parallel run can move
+// in the control's favour). Bombs and hogs are bounded to twice the limit.
+var _ = Describe("cgroup limits", Label("cgroup"), func() {
 	for _, tn := range target.Names() {
 		Context("on "+tn, func() {
 			DescribeTable("a pids limit stops a fork bomb",
 				func(ctx SpecContext, c limitCase) { runPids(ctx, tn, c) },
 				Entry("--pids-max", SpecTimeout(60*time.Second),
-					limitCase{Row: fmt.Sprintf("pids: --pids-max %d stops a fork bomb", pidsLimit)}),
+					limitCase{Row: fmt.Sprintf("pids: --pids-max %d stops a fork bomb", pidsLimit), Short: "pids"}),
 				Entry("control", Label("control"), SpecTimeout(60*time.Second),
-					limitCase{Row: "pids: fork bomb [control: no --pids-max]", Control: true}),
+					limitCase{Row: "pids: fork bomb [control: no --pids-max]", Short: "pids", Control: true}),
 			)
 			DescribeTable("a memory limit OOM-kills a hog",
 				func(ctx SpecContext, c limitCase) { runMemory(ctx, tn, c) },
 				Entry("--memory, hog child", SpecTimeout(60*time.Second),
-					limitCase{Row: "memory: --memory 32M OOM-kills a hog child"}),
+					limitCase{Row: "memory: --memory 32M OOM-kills a hog child", Short: "memory (child)"}),
 				Entry("control, hog child", Label("control"), SpecTimeout(60*time.Second),
-					limitCase{Row: "memory: hog child [control: no --memory]", Control: true}),
+					limitCase{Row: "memory: hog child [control: no --memory]", Short: "memory (child)", Control: true}),
 				Entry("--memory, inline hog", SpecTimeout(60*time.Second),
-					limitCase{Row: "memory: --memory 32M OOM-kills the container (exit 137)", Inline: true}),
+					limitCase{Row: "memory: --memory 32M OOM-kills the container (exit 137)", Short: "memory (inline)", Inline: true}),
 				Entry("control, inline hog", Label("control"), SpecTimeout(60*time.Second),
-					limitCase{Row: "memory: inline hog [control: no --memory]", Control: true, Inline: true}),
+					limitCase{Row: "memory: inline hog [control: no --memory]", Short: "memory (inline)", Control: true, Inline: true}),
 			)
 		})
 	}
 })
 
 func runPids(ctx SpecContext, tn string, c limitCase) {
-	cell := matrix.Cell{Area: "cgroup", Check: c.Row, Target: tn, Control: c.Control}
+	cell := matrix.Cell{Area: "cgroup", Check: c.Row, Row: c.Short, Target: tn, Control: c.Control}
 	e := check.Prepare(ctx, art, cell, true)
 	hs := hostSide(cell, "pids")
 	w := cgroups.Want{PidsMax: pidsLimit, ForkMax: checkForks}
@@ -87,11 +96,11 @@ func runPids(ctx SpecContext, tn string, c limitCase) {
 	v := cgroups.Verdict(res, hs)
 	cgroups.JudgePids(v, res.Report, hs, w)
 	e.Finish(v)
-	Expect(hs.Leftovers).To(BeEmpty(), "the container outlived its run")
+	expectGone(tn, hs)
 }
 
 func runMemory(ctx SpecContext, tn string, c limitCase) {
-	cell := matrix.Cell{Area: "cgroup", Check: c.Row, Target: tn, Control: c.Control}
+	cell := matrix.Cell{Area: "cgroup", Check: c.Row, Row: c.Short, Target: tn, Control: c.Control}
 	e := check.Prepare(ctx, art, cell, true)
 	hs := hostSide(cell, "memory")
 	w := cgroups.Want{Memory: memLimit, HogMax: hogMax}
@@ -130,7 +139,17 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 		cgroups.JudgeMemory(v, res.Report, hs, w)
 		e.Finish(v)
 	}
-	Expect(hs.Leftovers).To(BeEmpty(), "the container outlived its run")
+	expectGone(tn, hs)
+}
+
+// expectGone fails the spec of a strict target whose container outlived
+// its run, control or not (the cell already shows it as a leak); for
+// another target that is a finding in its cell.
+func expectGone(tn string, hs *cgroups.HostSide) {
+	GinkgoHelper()
+	if matrix.IsStrict(tn) {
+		Expect(hs.Leftovers).To(BeEmpty(), "the container outlived its run")
+	}
 }
 
 // hostSide detects the cgroup layout, skips (recorded) when ctrl cannot be
@@ -147,9 +166,7 @@ func hostSide(cell matrix.Cell, ctrl string) *cgroups.HostSide {
 	}
 	hs := &cgroups.HostSide{Layout: l, ID: target.NewID()}
 	if err := hs.Harness(); err != nil {
-		cell.Status, cell.Reason = matrix.Error, err.Error()
-		matrix.Record(cell)
-		Fail(cell.Reason)
+		matrix.Abort(cell, err.Error())
 	}
 	DeferCleanup(cgroups.RemoveLeftovers, hs)
 	return hs

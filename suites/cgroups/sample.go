@@ -89,6 +89,10 @@ type HostSide struct {
 	// why not.
 	Held    bool
 	WaitErr string
+	// Watched: the host sampled a running busy loop until its counters
+	// decided (InspectBurn); Burned is how long it let the loop run.
+	Watched bool
+	Burned  time.Duration
 	// Pids and Mem are read during the hold (or, for the inline hog, at
 	// first sight of its cgroup); nil when not read.
 	Pids *PidsSample

@@ -44,7 +44,8 @@ type SuiteRun struct {
 
 // Progress is the suite's one progress line.
 func (s SuiteRun) Progress() string {
-	line := fmt.Sprintf("%-10s %3d/%d specs  %5.1f s", s.Name, s.Passed+s.Failed+s.Skipped, s.Specs, s.Seconds)
+	done := min(s.Passed+s.Failed+s.Skipped, s.Specs) // label-filtered specs count as skipped
+	line := fmt.Sprintf("%-10s %3d/%d specs  %5.1f s", s.Name, done, s.Specs, s.Seconds)
 	if s.Failed > 0 {
 		line += fmt.Sprintf("  (%d specs broke: see the suite's log)", s.Failed)
 	}
