@@ -75,14 +75,7 @@ func (m *Matrix) Text(w io.Writer, o TextOptions) error {
 		}
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
-	for _, f := range []struct {
-		name string
-		n    func(Counts) int
-	}{
-		{"good", func(c Counts) int { return c.Pass + c.ControlsFailed }},
-		{"bad", Counts.Bad},
-		{"skipped", Counts.AllSkipped},
-	} {
+	for _, f := range footer {
 		line := pad(f.name, label)
 		for i, t := range m.Targets {
 			line += strings.Repeat(" ", gap) + center(fmt.Sprint(f.n(m.PerTarget[t])), widths[i])
@@ -136,6 +129,16 @@ func (m *Matrix) badLines(b *strings.Builder, o TextOptions) {
 	write(fmt.Sprintf("findings about other runtimes (%d; they do not gate this run):", len(j.Findings)), byTarget(j.Findings))
 }
 
+// footer are the per-target totals under the table.
+var footer = []struct {
+	name string
+	n    func(Counts) int
+}{
+	{"good", func(c Counts) int { return c.Pass + c.ControlsFailed }},
+	{"bad", Counts.Bad},
+	{"skipped", Counts.AllSkipped},
+}
+
 // pad left-aligns s in n columns.
 func pad(s string, n int) string {
 	if k := utf8.RuneCountInString(s); k < n {
@@ -185,14 +188,7 @@ func (m *Matrix) MarkdownTable(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(r.Area), mdEscape(r.Name), strings.Join(cols, " | "))
 	}
-	for _, f := range []struct {
-		name string
-		n    func(Counts) int
-	}{
-		{"good", func(c Counts) int { return c.Pass + c.ControlsFailed }},
-		{"bad", Counts.Bad},
-		{"skipped", Counts.AllSkipped},
-	} {
+	for _, f := range footer {
 		cols := make([]string, len(m.Targets))
 		for i, t := range m.Targets {
 			cols[i] = fmt.Sprint(f.n(m.PerTarget[t]))
