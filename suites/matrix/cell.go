@@ -92,6 +92,23 @@ func (c Cell) Label() string {
 	return string(c.Status)
 }
 
+// Short is the label without the reason.
+func (c Cell) Short() string {
+	switch {
+	case c.Status == Skipped:
+		return "skipped"
+	case c.Status == Error:
+		return "ERROR"
+	case c.Control && c.Status == Fail:
+		return "failed as expected"
+	case c.Control:
+		return "CONTROL DID NOT FAIL"
+	case c.Status == Fail:
+		return "FAIL"
+	}
+	return string(c.Status)
+}
+
 // Headline is what went wrong in a few words, for the one line a bad cell
 // gets under the matrix: the first part of the reason, or what a control
 // that did not fail means.

@@ -118,3 +118,11 @@ func TestJudgeUsersRuntimeAlone(t *testing.T) {
 		t.Errorf("a strict target that was not graded: %q", j.Line(""))
 	}
 }
+
+func TestJudgeStrictUnknownNeedNotBeGraded(t *testing.T) {
+	t.Setenv("LC_STRICT_TARGETS", "little-container 6.1-v2,? 6.1-v2")
+	m := Build(column("little-container 6.1-v2", 2, 2, ""))
+	if j := m.Judge(m.Strict); !j.OK() {
+		t.Errorf("a good relabelled run: %q", j.Line(""))
+	}
+}
