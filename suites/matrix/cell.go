@@ -46,6 +46,9 @@ type Cell struct {
 	// Control marks a negative control: the same check under a deliberate
 	// weakening, where it must FAIL to prove it can tell a leak from isolation.
 	Control bool `json:"control,omitempty"`
+	// Score is a count the check measured, shown beside the status in
+	// every rendering (e.g. "47 of 52 denied").
+	Score string `json:"score,omitempty"`
 }
 
 // RowName is the row the cell belongs to: Row when the suite named it,
@@ -76,7 +79,9 @@ func (c Cell) Good() bool {
 func (c Cell) Bad() bool { return c.Status != Skipped && !c.Good() }
 
 // Label is the cell's text in the reports.
-func (c Cell) Label() string {
+func (c Cell) Label() string { return c.withScore(c.label()) }
+
+func (c Cell) label() string {
 	switch {
 	case c.Status == Skipped:
 		return fmt.Sprintf("skipped (%s)", oneLine(c.Reason, 60))
@@ -93,7 +98,17 @@ func (c Cell) Label() string {
 }
 
 // Short is the label without the reason.
-func (c Cell) Short() string {
+func (c Cell) Short() string { return c.withScore(c.short()) }
+
+// withScore appends the measured count, if any.
+func (c Cell) withScore(s string) string {
+	if c.Score == "" {
+		return s
+	}
+	return s + " [" + c.Score + "]"
+}
+
+func (c Cell) short() string {
 	switch {
 	case c.Status == Skipped:
 		return "skipped"
@@ -115,11 +130,11 @@ func (c Cell) Short() string {
 func (c Cell) Headline() string {
 	switch {
 	case c.Control && c.Status == Pass:
-		return "the control did not FAIL: the check cannot tell a leak here"
+		return c.withScore("the control did not FAIL: the check cannot tell a leak here")
 	case c.Status == Error:
 		return "ERROR: " + firstClause(c.Reason)
 	}
-	return firstClause(c.Reason)
+	return c.withScore(firstClause(c.Reason))
 }
 
 // String is what Ginkgo prints for the report entry.

@@ -15,7 +15,9 @@ type Verdict struct {
 	Problems []string // could not decide: ERROR
 	SkipWhy  string   // could not be tried here: skipped
 	Evidence []string
-	broken   bool
+	// Score is a count the check measured, carried into the cell.
+	Score  string
+	broken bool
 }
 
 // Leak records a broken isolation property.
@@ -66,6 +68,7 @@ func (v *Verdict) Status() Status {
 // Apply fills c's status, reason and evidence from the verdict.
 func (v *Verdict) Apply(c Cell) Cell {
 	c.Status = v.Status()
+	c.Score = v.Score
 	switch c.Status {
 	case Error:
 		c.Reason = strings.Join(v.Problems, "; ")
