@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strings"
 )
 
 // The report page: one self-contained file (inline style and script, no
@@ -30,9 +31,9 @@ type htmlCell struct {
 }
 
 type htmlRow struct {
-	Area, Name string
-	Bad        bool
-	Cells      []htmlCell
+	Area, Name, Title string
+	Bad               bool
+	Cells             []htmlCell
 }
 
 type htmlTarget struct {
@@ -72,7 +73,7 @@ func (m *Matrix) HTML(w io.Writer) error {
 			Good: n.Pass + n.ControlsFailed, Bad: n.Bad(), Skipped: n.AllSkipped()})
 	}
 	for _, r := range m.Rows {
-		hr := htmlRow{Area: r.Area, Name: r.Name}
+		hr := htmlRow{Area: r.Area, Name: r.Name, Title: strings.Trim(r.Check+" / "+r.ControlCheck, " /")}
 		for _, t := range m.Targets {
 			hc := htmlCell{Target: t, Key: r.Name + "@" + t, Class: "none"}
 			worst := -1
