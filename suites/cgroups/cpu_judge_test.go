@@ -66,6 +66,8 @@ func TestJudgeCPU(t *testing.T) {
 		{"watched burn, quota throttled", burn("62000", "280000"), watched(v1), matrix.Pass},
 		{"watched control: no quota", burn("250000", "260000"), watched(v1Root), matrix.Fail},
 		{"watched, read nothing", throttled, &HostSide{ContainerPID: 7, Watched: true}, matrix.Error},
+		{"sandbox: its own accounting says a whole CPU, the host's counters say throttled", free,
+			&HostSide{ContainerPID: 7, Watched: true, Sandboxed: "gVisor", CPU: v1}, matrix.Pass},
 		{"left behind", throttled, &HostSide{ContainerPID: 7, Held: true, CPU: v1, Leftovers: []string{"pid 7 alive"}}, matrix.Fail},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
