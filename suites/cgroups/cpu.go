@@ -18,35 +18,36 @@ import (
 const CPURatioMax = 0.6
 
 // How long the host lets the busy loop run (cpuburn -until-eof): until
-// the kernel's counters decide, not for a fixed time. Under a quota the
-// kernel throttles the loop in its first period (0.2 CPU is 20 ms of every
-// 100 ms), so ThrottledEnough throttled periods come within about that
-// many periods (two, so the loop's ratio spans a throttled period and
-// cannot read as a free CPU). Without one the loop is decided once it has
-// run a full period and a sample: MinBurn, the time in which a quota would
-// have throttled it. MaxBurn bounds a quota that does not throttle (a
-// wrong one, or a machine so busy the loop gets less than the quota).
+// the kernel's counters decide, not for a fixed time. MinBurn is one CFS
+// period and a sample: the time in which a quota throttles the loop (0.2
+// CPU is 20 ms of every 100 ms), so that under a quota the kernel has
+// throttled it by then and the loop's ratio spans a throttled period (it
+// cannot read as a free CPU), and without one a quota would have. The host
+// stops the loop after MinBurn once the kernel has throttled it
+// ThrottledEnough times, or when the cgroup has no quota; MaxBurn bounds a
+// quota that does not throttle (a wrong one, or a machine so busy the loop
+// gets less than the quota).
 const (
-	ThrottledEnough = 2
+	ThrottledEnough = 1
 	MinBurn         = 120 * time.Millisecond
 	MaxBurn         = 3 * time.Second
 )
 
 // BurnDecided says whether the host has seen enough of a running busy
 // loop, given the container's cpu cgroup as last read (nil: unreadable)
-// and how long the loop has run: the kernel throttled it in
-// ThrottledEnough periods; or the cgroup has no quota to throttle it and it
-// ran MinBurn; or MaxBurn passed.
+// and how long the loop has run: MinBurn passed and the kernel throttled
+// the loop ThrottledEnough times, or the cgroup has no quota to throttle
+// it; or MaxBurn passed.
 func BurnDecided(c *CPUSample, burned time.Duration) bool {
 	switch {
 	case burned >= MaxBurn:
 		return true
-	case c == nil:
+	case c == nil || burned < MinBurn:
 		return false
 	case c.HasQuota && c.Quota != Unlimited:
 		return c.HasThrottle && c.Throttled >= ThrottledEnough
 	}
-	return burned >= MinBurn
+	return true
 }
 
 // CPUSample is the container's cpu cgroup as the host read it.

@@ -91,9 +91,9 @@ func TestBurnDecided(t *testing.T) {
 		burned time.Duration
 		want   bool
 	}{
-		{"quota, not yet throttled", quota(0), 100 * time.Millisecond, false},
-		{"quota, throttled once", quota(1), 150 * time.Millisecond, false},
-		{"quota, throttled enough", quota(ThrottledEnough), 200 * time.Millisecond, true},
+		{"quota, not yet throttled", quota(0), 200 * time.Millisecond, false},
+		{"quota, throttled, less than a period", quota(ThrottledEnough), 50 * time.Millisecond, false},
+		{"quota, throttled enough", quota(ThrottledEnough), MinBurn, true},
 		{"quota that never throttles", quota(0), MaxBurn, true},
 		{"no quota, too early for a ratio", none, 50 * time.Millisecond, false},
 		{"no quota, ran MinBurn", none, MinBurn, true},

@@ -110,8 +110,8 @@ func (hs *HostSide) sample(r Reads) {
 // the host, or from the probe's hold line for a sandbox), then reads the
 // container's cpu cgroup (a sandbox's: the sandbox's) every burnSample
 // until BurnDecided, and returns, which closes stdin and ends the loop.
-// The burn so lasts as long as the evidence needs: a few periods under a
-// quota, MinBurn without one.
+// The burn so lasts as long as the evidence needs: about a period under a
+// quota, MinBurn without one (see BurnDecided).
 func InspectBurn(hs *HostSide) func(ctx context.Context, live *target.Live) error {
 	return func(ctx context.Context, live *target.Live) error {
 		hs.Sandboxed = live.Sandboxed()
