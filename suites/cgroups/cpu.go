@@ -24,7 +24,9 @@ const CPURatioMax = 0.6
 // throttled it by then and the loop's ratio spans a throttled period (it
 // cannot read as a free CPU), and without one a quota would have. The host
 // stops the loop after MinBurn once the kernel has throttled it
-// ThrottledEnough times, or when the cgroup has no quota; MaxBurn bounds a
+// ThrottledEnough times and accounted the throttled time (it adds that
+// when a throttled stretch ends: nr_throttled rises first), or when the
+// cgroup has no quota; MaxBurn bounds a
 // quota that does not throttle (a wrong one, or a machine so busy the loop
 // gets less than the quota).
 const (
@@ -36,8 +38,9 @@ const (
 // BurnDecided says whether the host has seen enough of a running busy
 // loop, given the container's cpu cgroup as last read (nil: unreadable)
 // and how long the loop has run: MinBurn passed and the kernel throttled
-// the loop ThrottledEnough times, or the cgroup has no quota to throttle
-// it; or MaxBurn passed.
+// the loop ThrottledEnough times and counted time throttled (the evidence
+// JudgeCPU needs), or the cgroup has no quota to throttle it; or MaxBurn
+// passed.
 func BurnDecided(c *CPUSample, burned time.Duration) bool {
 	switch {
 	case burned >= MaxBurn:
@@ -45,7 +48,7 @@ func BurnDecided(c *CPUSample, burned time.Duration) bool {
 	case c == nil || burned < MinBurn:
 		return false
 	case c.HasQuota && c.Quota != Unlimited:
-		return c.HasThrottle && c.Throttled >= ThrottledEnough
+		return c.HasThrottle && c.Throttled >= ThrottledEnough && c.ThrottledUsec > 0
 	}
 	return true
 }

@@ -82,7 +82,7 @@ func TestJudgeCPU(t *testing.T) {
 
 func TestBurnDecided(t *testing.T) {
 	quota := func(throttled int64) *CPUSample {
-		return &CPUSample{Quota: 20000, Period: 100000, HasQuota: true, HasThrottle: true, Throttled: throttled}
+		return &CPUSample{Quota: 20000, Period: 100000, HasQuota: true, HasThrottle: true, Throttled: throttled, ThrottledUsec: 80000 * throttled}
 	}
 	none := &CPUSample{Quota: Unlimited, Period: 100000, HasQuota: true, HasThrottle: true}
 	for _, tc := range []struct {
@@ -94,6 +94,7 @@ func TestBurnDecided(t *testing.T) {
 		{"quota, not yet throttled", quota(0), 200 * time.Millisecond, false},
 		{"quota, throttled, less than a period", quota(ThrottledEnough), 50 * time.Millisecond, false},
 		{"quota, throttled enough", quota(ThrottledEnough), MinBurn, true},
+		{"quota, throttled, the time not yet counted", &CPUSample{Quota: 20000, Period: 100000, HasQuota: true, HasThrottle: true, Throttled: 1}, MinBurn, false},
 		{"quota that never throttles", quota(0), MaxBurn, true},
 		{"no quota, too early for a ratio", none, 50 * time.Millisecond, false},
 		{"no quota, ran MinBurn", none, MinBurn, true},
