@@ -228,7 +228,7 @@ func (j Judgement) Line(reports string) string {
 		line = "this run proves nothing: " + strings.Join(j.Void, "; ") + "; " + line
 	}
 	if len(j.Missing) > 0 {
-		line = fmt.Sprintf("strict target %s was not graded (LC_TARGETS lacks it); %s", strings.Join(j.Missing, ", "), line)
+		line = fmt.Sprintf("strict target %s has no cells (not in LC_TARGETS, or every spec filtered out); %s", strings.Join(j.Missing, ", "), line)
 	}
 	if len(j.Problems) > 0 {
 		line = "the run broke: " + strings.Join(j.Problems, "; ") + "; " + line
