@@ -195,7 +195,9 @@ func (m *Matrix) MarkdownTable(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| | **%s** | %s |\n", f.name, strings.Join(cols, " | "))
 	}
-	b.WriteString("\n" + strings.Join(UTF8.Legend(), ";\n") + ".\n")
+	g := UTF8
+	fmt.Fprintf(&b, "\nEach cell: the check, then its negative control (which must FAIL: proof the check sees a leak). "+
+		"%s as it must be, %s a leak or a control that did not FAIL, %s ERROR, %s skipped, %s none.\n", g.Good, g.Bad, g.Error, g.Skipped, g.None)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
