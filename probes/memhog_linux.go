@@ -13,6 +13,12 @@ package probes
 //	-inline      hog in this process instead of a child: an OOM kill then
 //	             takes down the probe itself, and its exit status 137 (no
 //	             report at all) is the evidence. Prints nothing until done.
+//	-await       before hogging, wait for stdin EOF (at most 10 s): the host
+//	             finds the container and reads its cgroup while the probe
+//	             waits, then closes stdin to let it go. An inline hog dies
+//	             within milliseconds; so the host has seen it, and knows the
+//	             pid the kernel's OOM record names, whatever the machine's
+//	             load, instead of racing it.
 //
 // Attempts (stable names):
 //
@@ -25,6 +31,8 @@ package probes
 //	      mmap was refused; failed "stopped after 20s ..." when it ran out
 //	      of time (then this probe killed it).
 //	hold  only with -hold: Value "eof" or "timeout".
+//	await only with -await: Value "eof" or "timeout" (recorded only when
+//	      the probe lives to report).
 //
 // Facts: "max", "step" (bytes, after clamping) and "mode" (child | inline).
 
@@ -47,14 +55,16 @@ func init() {
 
 // Attempt names of the memhog probe.
 const (
-	mhHog  = "hog"
-	mhHold = "hold"
+	mhHog   = "hog"
+	mhHold  = "hold"
+	mhAwait = "await"
 )
 
 const (
 	memhogDeadline = 30 * time.Second
 	memhogChildMax = 20 * time.Second // the child is killed after this long
 	memhogHoldMax  = 15 * time.Second
+	memhogAwaitMax = 10 * time.Second
 )
 
 func runMemhog(env *Env) error {
@@ -65,6 +75,7 @@ func runMemhog(env *Env) error {
 	fs.Var(&step, "step", "bytes per mapping")
 	hold := fs.Bool("hold", false, "hold after recording until stdin EOF")
 	inline := fs.Bool("inline", false, "hog in this process")
+	await := fs.Bool("await", false, "wait for stdin EOF before hogging")
 	if err := fs.Parse(env.Args); err != nil {
 		return fmt.Errorf("memhog: %w", err)
 	}
@@ -72,6 +83,10 @@ func runMemhog(env *Env) error {
 	r := env.Report
 	r.Facts["max"] = strconv.FormatInt(mx, 10)
 	r.Facts["step"] = strconv.FormatInt(st, 10)
+	if *await {
+		got := Hold(env.Stdin, memhogAwaitMax)
+		recordValue(r, mhAwait, nil, fmt.Sprintf("waited for stdin EOF for up to %s before hogging", memhogAwaitMax), got)
+	}
 	if *inline {
 		r.Facts["mode"] = "inline"
 		touched, err := hog(mx, st, nil)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMemhogOnHostTouchesMax is the probe-level negative control: with no
@@ -99,5 +100,23 @@ func TestMemhogInlineIsKilled(t *testing.T) {
 	}
 	if n := reexecCgroupValue(t, filepath.Join(cg, "memory.oom_control"), "oom_kill"); n < 1 {
 		t.Errorf("memory.oom_control oom_kill = %d, want >= 1", n)
+	}
+}
+
+// TestMemhogAwait: with -await the hog waits for stdin's EOF, then runs.
+func TestMemhogAwait(t *testing.T) {
+	bin := reexecBuildProbe(t)
+	cmd := exec.Command(bin, "memhog", "-inline", "-await", "-max", "8MiB")
+	w, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(200 * time.Millisecond); w.Close() }()
+	rep := reexecRunProbe(t, cmd)
+	if len(rep.Attempts) < 2 || rep.Attempts[0].Name != mhAwait || rep.Attempts[0].Value != "eof" || rep.Attempts[1].Name != mhHog {
+		t.Fatalf("attempts %+v: want await (eof), then the hog", rep.Attempts)
+	}
+	if a := rep.Attempts[1]; a.Outcome != Succeeded || a.Value != "8388608" {
+		t.Errorf("hog after the wait: %+v", a)
 	}
 }

@@ -169,7 +169,10 @@ func InspectBurn(hs *HostSide) func(ctx context.Context, live *target.Live) erro
 // container exits or the probe holds: the first reading shows whether the
 // limit was there before the process (little-container writes it first;
 // runc and crun write it after placing their init), the last is judged,
-// and oom_kill is the highest count seen.
+// and oom_kill is the highest count seen. A hog run with -await holds
+// before it hogs: the host then reads its cgroup and returns, which
+// closes stdin and lets it go, so the container is never missed however
+// briefly it lives (the kernel's kill line then names the pid it saw).
 func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) error {
 	return func(ctx context.Context, live *target.Live) error {
 		hs.Sandboxed = live.Sandboxed()

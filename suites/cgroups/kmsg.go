@@ -1,6 +1,9 @@
 package cgroups
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // OOMRecords picks the kernel log's "oom-kill:" records of a memory-cgroup
 // OOM (constraint CONSTRAINT_MEMCG) whose oom_memcg, the cgroup whose limit
@@ -21,6 +24,29 @@ func OOMRecords(msgs []string, memcg, id string) []string {
 		case memcg != "" && memcg != "/" && (fired == memcg || strings.HasPrefix(fired, memcg+"/")):
 			out = append(out, m)
 		case id != "" && strings.Contains(fired, id):
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// memcgKilled begins the kernel's line for every process a memory
+// cgroup's OOM killer kills ("Memory cgroup out of memory: Killed process
+// PID (COMM) ..."). Unlike the "oom-kill:" summary, which the kernel
+// rate-limits (ten per five seconds: a run that OOM-kills many containers
+// in a few seconds loses some), this line is always printed.
+const memcgKilled = "Memory cgroup out of memory: Killed process "
+
+// KilledRecords picks the kernel log's lines saying a memory cgroup's OOM
+// killer killed pid (the container's process, as the host found it).
+func KilledRecords(msgs []string, pid int) []string {
+	if pid <= 0 {
+		return nil
+	}
+	var out []string
+	want := memcgKilled + strconv.Itoa(pid) + " "
+	for _, m := range msgs {
+		if strings.HasPrefix(m, want) {
 			out = append(out, m)
 		}
 	}

@@ -107,7 +107,10 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 	o := target.RunOpts{ID: hs.ID, Inspect: cgroups.InspectHold(hs, cgroups.Reads{Mem: true})}
 	flags := []string{"-max", strconv.Itoa(hogMax), "-hold"}
 	if c.Inline {
-		flags = append(flags, "-inline")
+		// -await: the hog starts only once the host has found the
+		// container and read its cgroup (InspectInline returns and closes
+		// stdin), so a hog dying in milliseconds is never missed.
+		flags = append(flags, "-inline", "-await")
 		o.Inspect = cgroups.InspectInline(hs)
 	}
 	if !c.Control {
@@ -128,6 +131,11 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 			hs.KmsgErr = err.Error()
 		}
 		hs.KernelOOM = cgroups.OOMRecords(msgs, hs.Paths["memory"], hs.ID)
+		if c.Inline {
+			// The container's only process is the hog: the kernel's
+			// line for its kill, never rate-limited, names its pid.
+			hs.KernelOOM = append(hs.KernelOOM, cgroups.KilledRecords(msgs, hs.ContainerPID)...)
+		}
 	}
 	cgroups.FindLeftovers(hs)
 	if c.Inline {
