@@ -207,7 +207,7 @@ func (j Judgement) Line(reports string) string {
 		}
 		s += fmt.Sprintf(" of %d checks", checks)
 		if ctls := n.ControlsFailed + n.ControlsNotFailed + n.ControlErrors + n.ControlsSkipped; ctls > 0 {
-			s += fmt.Sprintf(", %d of %d controls FAIL as they must", n.ControlsFailed, ctls)
+			s += fmt.Sprintf(", %d/%d controls FAIL as they must", n.ControlsFailed, ctls)
 		}
 		if sk := n.Skipped + n.ControlsSkipped; sk > 0 {
 			s += fmt.Sprintf(", %d skipped", sk)

@@ -120,7 +120,7 @@ func show(args []string, stdout, stderr io.Writer) int {
 	j := m.Judge(m.Strict)
 	j.Problems = problems
 	j.SuitesExited(*suitesExit, *shown+"ginkgo.log")
-	fmt.Fprintln(stdout, j.Line(*shown+"matrix.html"))
+	fmt.Fprintln(stdout, j.Line(*shown))
 	if status == 0 && !j.OK() {
 		status = 1
 	}
