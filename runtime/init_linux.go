@@ -92,11 +92,34 @@ func containerInit(fd int) error {
 	if err := setupRootfs(cfg); err != nil {
 		return stepErr("rootfs "+cfg.Rootfs, err)
 	}
+	id, err := lookupIdentity(cfg)
+	if err != nil {
+		var se *StartError
+		if errors.As(err, &se) {
+			return se
+		}
+		return stepErr("user", err)
+	}
+	cfg.UID, cfg.GID = id.UID, id.GID
+	cfg.Env = withHome(cfg.Env, id.Home)
+	var cons *console
+	if cfg.TTY {
+		if cons, err = openConsole(cfg.UID, cfg.GID); err != nil {
+			return stepErr("tty", err)
+		}
+	}
 	if err := harden(cfg); err != nil {
 		return err
 	}
-	if err := setUser(cfg.UID, cfg.GID); err != nil {
-		return stepErr(fmt.Sprintf("set user %d:%d", cfg.UID, cfg.GID), err)
+	if err := setUser(cfg.UID, cfg.GID, id.Groups); err != nil {
+		step := fmt.Sprintf("set user %d:%d", cfg.UID, cfg.GID)
+		if cfg.UserName != "" || cfg.GroupName != "" {
+			step = fmt.Sprintf("set user %s:%s (%d:%d in the rootfs)", cfg.UserName, cfg.GroupName, cfg.UID, cfg.GID)
+		}
+		if errors.Is(err, unix.EINVAL) {
+			return &StartError{Step: step, Msg: "the id is not mapped in the container's user namespace", Code: ExitRuntimeError}
+		}
+		return stepErr(step, err)
 	}
 	if !cfg.NewPrivs {
 		if err := setNoNewPrivs(); err != nil {
@@ -123,16 +146,39 @@ func containerInit(fd int) error {
 	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
 		return stepErr("set parent-death signal", err)
 	}
-	if err := send(fd, message{Kind: msgReady}); err != nil {
+	var rp *reaper
+	if cfg.Init {
+		if rp, err = newReaper(); err != nil {
+			return stepErr("init reaper", err)
+		}
+	}
+	var master []int
+	if cons != nil {
+		master = []int{cons.master}
+	}
+	if err := sendFDs(fd, message{Kind: msgReady}, master...); err != nil {
 		return stepErr("report ready", err)
+	}
+	if cons != nil {
+		unix.Close(cons.master) // the runtime has its own copy now
+		cons.master = -1
 	}
 	if err := waitGo(fd); err != nil {
 		return stepErr("wait for go", err)
 	}
-	for _, s := range forwardedSignals {
-		setDisposition(s, sigDFL)
+	if cons != nil {
+		if err := cons.attach(); err != nil {
+			return stepErr("tty", err)
+		}
 	}
-	err = unix.Exec(path, cfg.Args, cfg.Env)
+	if cfg.Init {
+		err = rp.run(fd, path, cfg.Args, cfg.Env, cons != nil)
+	} else {
+		for _, s := range forwardedSignals {
+			setDisposition(s, sigDFL)
+		}
+		err = unix.Exec(path, cfg.Args, cfg.Env)
+	}
 	code := ExitCannotExecute
 	if errors.Is(err, unix.ENOENT) {
 		code = ExitCommandMissing
@@ -163,11 +209,16 @@ func waitGo(fd int) error {
 	}
 }
 
-// setUser switches to the command's credentials, dropping supplementary
-// groups first (setgroups is denied in a rootless user namespace, where the
-// process has none to drop).
-func setUser(uid, gid int) error {
-	if err := unix.Setgroups(nil); err != nil && !errors.Is(err, unix.EPERM) {
+// setUser switches to the command's credentials, its supplementary groups
+// first (setgroups is denied in a user namespace with a single-id map, where
+// the process keeps none it could drop; a group the namespace does not map
+// is left out).
+func setUser(uid, gid int, groups []int) error {
+	err := unix.Setgroups(groups)
+	if errors.Is(err, unix.EINVAL) {
+		err = unix.Setgroups(nil)
+	}
+	if err != nil && !errors.Is(err, unix.EPERM) {
 		return fmt.Errorf("setgroups: %w", err)
 	}
 	if err := unix.Setresgid(gid, gid, gid); err != nil {

@@ -59,6 +59,9 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	if err := spec.Validate(); err != nil {
 		return st, err
 	}
+	if spec.Net == NetSlirp {
+		return st, fmt.Errorf("%w: --net slirp is not available in this build", ErrInvalidSpec)
+	}
 	rootfs, err := checkRootfs(spec.Rootfs)
 	if err != nil {
 		return st, err
@@ -142,7 +145,14 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 		return st, err
 	}
 	// From here on the child exists: every error path must reap it.
-	if err := release(&spec, cg, parentFD, rootfs, pid); err != nil {
+	tty, err := release(&spec, cg, parentFD, rootfs, pid)
+	if tty != nil {
+		// After the wait: the caller's terminal is restored however the
+		// container ended, signals to the runtime included (they end it
+		// through the container).
+		defer tty.stop()
+	}
+	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		return st, explainStartFailure(err, &spec, cg)
@@ -211,10 +221,10 @@ func checkUser(spec *Spec, uids, gids []IDMap) error {
 	if spec.Rootless && len(spec.UIDMap) == 0 {
 		why = "; rootless, only 0 is mapped"
 	}
-	if !mapped(uids, int64(spec.UID)) {
+	if spec.UserName == "" && !mapped(uids, int64(spec.UID)) {
 		return fmt.Errorf("%w: user %d: uid %d is not mapped in the container's user namespace (uid map %s%s)", ErrInvalidSpec, spec.UID, spec.UID, describe(uids), why)
 	}
-	if !mapped(gids, int64(spec.GID)) {
+	if spec.UserName == "" && spec.GroupName == "" && !mapped(gids, int64(spec.GID)) {
 		return fmt.Errorf("%w: user %d:%d: gid %d is not mapped in the container's user namespace (gid map %s%s)", ErrInvalidSpec, spec.UID, spec.GID, spec.GID, describe(gids), why)
 	}
 	return nil
@@ -296,6 +306,12 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File, uidMap, gidMap
 	// for the command (see wait), instead of hitting the init while its Go
 	// runtime starts, where Go answers SIGQUIT with a goroutine dump.
 	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: !isTerminal(spec.Stdin)}
+	if spec.TTY {
+		// A session of its own, whose controlling terminal will be the
+		// container's pty (console_linux.go); the caller's terminal is
+		// in raw mode and sends it no signals.
+		attr.Setpgid, attr.Setsid = false, true
+	}
 	for _, n := range []struct {
 		ns   Namespace
 		flag uintptr
@@ -346,11 +362,12 @@ func sysMaps(maps []IDMap) []syscall.SysProcIDMap {
 	return out
 }
 
-// release walks the init through the sync protocol up to its exec.
-func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) error {
+// release walks the init through the sync protocol up to its exec. With
+// TTY it returns the running proxy of the container's pty, error or not.
+func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) (tty *ttyProxy, err error) {
 	cfg := &initConfig{
-		Rootfs: rootfs, Args: spec.Args, Env: DefaultEnv(spec.Env), Cwd: spec.Cwd, Hostname: spec.Hostname,
-		UID: spec.UID, GID: spec.GID, Share: spec.Share, Chroot: spec.Chroot, UserNS: spec.UserNS,
+		Rootfs: rootfs, Args: spec.Args, Env: withPath(spec.Env), Cwd: spec.Cwd, Hostname: spec.Hostname,
+		UID: spec.UID, GID: spec.GID, UserName: spec.UserName, GroupName: spec.GroupName, TTY: spec.TTY, Init: spec.Init, Share: spec.Share, Chroot: spec.Chroot, UserNS: spec.UserNS,
 		Caps: capability.NewSet(capability.Default...), Seccomp: spec.Seccomp,
 		NewPrivs: spec.AllowNewPrivileges, Unmasked: spec.Unmasked, AllowDevices: spec.AllowDevices,
 		Volumes: spec.Volumes, Tmpfs: spec.Tmpfs, ReadOnlyRoot: spec.ReadOnlyRoot,
@@ -360,51 +377,65 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) erro
 		cfg.Caps = *spec.Capabilities
 	}
 	if err := send(fd, message{Kind: msgConfig, Config: cfg}); err != nil {
-		return fmt.Errorf("send config to init: %w", err)
+		return tty, fmt.Errorf("send config to init: %w", err)
 	}
 	if cg != nil {
 		if err := cg.AddProc(pid); err != nil {
-			return fmt.Errorf("place init in cgroup: %w", err)
+			return tty, fmt.Errorf("place init in cgroup: %w", err)
 		}
 	}
 	if err := send(fd, message{Kind: msgPlaced}); err != nil {
-		return fmt.Errorf("release init: %w", err)
+		return tty, fmt.Errorf("release init: %w", err)
 	}
-	if _, err := expect(fd, msgReady); err != nil {
+	_, fds, err := expectFDs(fd, msgReady)
+	if err != nil {
+		closeFDs(fds)
 		if errors.Is(err, errClosed) || errors.Is(err, unix.ECONNRESET) {
-			return fmt.Errorf("container init died during setup")
+			return tty, fmt.Errorf("container init died during setup")
 		}
-		return err
+		return tty, err
+	}
+	if spec.TTY {
+		if len(fds) != 1 {
+			closeFDs(fds)
+			return tty, fmt.Errorf("sync: the init sent %d descriptors for the pty, want 1", len(fds))
+		}
+		if tty, err = startTTY(spec, fds[0]); err != nil {
+			unix.Close(fds[0])
+			return nil, fmt.Errorf("tty: %w", err)
+		}
+	} else {
+		closeFDs(fds)
 	}
 	if cg != nil {
 		if err := cg.ApplyLate(); err != nil {
-			return fmt.Errorf("apply cgroup limits: %w", err)
+			return tty, fmt.Errorf("apply cgroup limits: %w", err)
 		}
 	}
 	if spec.Started != nil {
 		if err := spec.Started(pid); err != nil {
-			return err
+			return tty, err
 		}
 	}
 	if err := send(fd, message{Kind: msgGo}); err != nil {
-		return fmt.Errorf("start command: %w", err)
+		return tty, fmt.Errorf("start command: %w", err)
 	}
 	// The socket is close-on-exec in the init: end-of-file means the
 	// command is running; a message means exec failed.
 	m, err := recv(fd)
 	if errors.Is(err, errClosed) {
-		return nil
+		return tty, nil
 	}
 	if errors.Is(err, unix.ECONNRESET) { // died with "go" unread
-		return fmt.Errorf("container init died before it could exec the command")
+		return tty, fmt.Errorf("container init died before it could exec the command")
 	}
 	if err != nil {
-		return fmt.Errorf("wait for exec: %w", err)
+		return tty, fmt.Errorf("wait for exec: %w", err)
 	}
 	if m.Kind == msgError && m.Err != nil {
-		return m.Err
+		return tty, m.Err
 	}
-	return fmt.Errorf("sync: unexpected %q after go", m.Kind)
+	return tty, fmt.Errorf("sync: unexpected %q after go", m.Kind)
 }
 
 // A queued signal is offered again to a PID 1 that has no handler for it

@@ -71,6 +71,33 @@ type Spec struct {
 	Hostname string   // UTS hostname; DefaultHostname(ID) when empty
 
 	UID, GID int // credentials of the command inside, 0 to MaxID (0: root of the container)
+	// UserName and GroupName, when set, name the command's user and group
+	// in the rootfs's /etc/passwd and /etc/group instead (UID or GID is
+	// then ignored); the files are read inside the container, as untrusted
+	// input. HOME comes from the user's passwd entry either way, unless
+	// Env sets it.
+	UserName, GroupName string
+
+	// TTY gives the command a new pty from the container's own devpts
+	// instance as its stdin, stdout and stderr; the runtime copies between
+	// it and Stdin/Stdout, with a terminal Stdin in raw mode and its window
+	// size passed on. Without TTY the runtime's stdio is handed to the
+	// command untouched.
+	TTY bool
+	// Init makes a small reaper of the runtime's own PID 1: it starts the
+	// command as its child, passes signals on, reaps orphans and exits with
+	// the command's status.
+	Init bool
+
+	// Net selects the container's network: NetNone (loopback only, the
+	// default) or NetSlirp (user-mode networking, see net_slirp_linux.go).
+	Net NetMode
+	// Publish forwards host ports to the container's (NetSlirp only);
+	// nothing else on the host listens for it.
+	Publish []Port
+	// HostLoopback lets a NetSlirp container reach the host's 127.0.0.1
+	// through the gateway 10.0.2.2 (off by default).
+	HostLoopback bool
 
 	// UserNS puts the container in a new user namespace even as root: root
 	// inside maps to an unprivileged range of host ids. Rootless implies it.
@@ -135,6 +162,9 @@ type Spec struct {
 
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Notice, when set, receives one-line notes about choices the runtime
+	// made on its own (a fallback it took, and why).
+	Notice func(msg string)
 	// Signals, when set, are forwarded to the container's PID 1.
 	Signals <-chan os.Signal
 	// Started, when set, is called with the host PID of the container's
@@ -254,6 +284,15 @@ func (s *Spec) Validate() error {
 	if s.Seccomp != SeccompDefault && s.Seccomp != SeccompUnconfined {
 		return bad("seccomp profile %q: want default or unconfined", s.Seccomp)
 	}
+	if s.TTY && s.Shares(NSMount) {
+		return bad("--tty needs the container's own mount namespace (its own /dev/pts)")
+	}
+	if err := s.checkNet(); err != nil {
+		return bad("%v", err)
+	}
+	if s.UserName != "" && !ValidName(s.UserName) || s.GroupName != "" && !ValidName(s.GroupName) {
+		return bad("user %q:%q: a name is letters, digits, '_', '.', '-' (and a final '$'), not starting with '-'", s.UserName, s.GroupName)
+	}
 	if s.Cwd != "" && !strings.HasPrefix(s.Cwd, "/") {
 		return bad("workdir %q: must be absolute", s.Cwd)
 	}
@@ -282,22 +321,18 @@ const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 
 // DefaultEnv completes a container's environment: PATH first when it has
 // none, HOME=/ when it has none. The OCI bundles use it too, so every
-// graded runtime starts the probe with the same environment.
+// graded runtime starts the probe with the same environment. Our own init
+// sets HOME from the rootfs's /etc/passwd instead (withHome).
 func DefaultEnv(env []string) []string {
-	has := func(key string) bool {
-		for _, e := range env {
-			if strings.HasPrefix(e, key+"=") {
-				return true
-			}
+	return withHome(withPath(env), "/")
+}
+
+// withPath puts PATH=DefaultPath first in env unless env has a PATH.
+func withPath(env []string) []string {
+	for _, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			return slices.Clone(env)
 		}
-		return false
 	}
-	out := slices.Clone(env)
-	if !has("PATH") {
-		out = append([]string{"PATH=" + DefaultPath}, out...)
-	}
-	if !has("HOME") {
-		out = append(out, "HOME=/")
-	}
-	return out
+	return append([]string{"PATH=" + DefaultPath}, env...)
 }

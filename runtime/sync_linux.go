@@ -31,16 +31,19 @@ type message struct {
 
 // initConfig is what the init needs from the Spec: only plain data.
 type initConfig struct {
-	Rootfs   string      `json:"rootfs"`
-	Args     []string    `json:"args"`
-	Env      []string    `json:"env"`
-	Cwd      string      `json:"cwd"`
-	Hostname string      `json:"hostname"`
-	UID      int         `json:"uid"`
-	GID      int         `json:"gid"`
-	Share    []Namespace `json:"share"`
-	Chroot   bool        `json:"chroot"`
-	UserNS   bool        `json:"userns"`
+	Rootfs   string   `json:"rootfs"`
+	Args     []string `json:"args"`
+	Env      []string `json:"env"`
+	Cwd      string   `json:"cwd"`
+	Hostname string   `json:"hostname"`
+	UID      int      `json:"uid"`
+	GID      int      `json:"gid"`
+	// UserName and GroupName are looked up in the rootfs (passwd_linux.go).
+	UserName  string      `json:"user_name"`
+	GroupName string      `json:"group_name"`
+	Share     []Namespace `json:"share"`
+	Chroot    bool        `json:"chroot"`
+	UserNS    bool        `json:"userns"`
 
 	Caps         capability.Set `json:"caps"`
 	Seccomp      SeccompProfile `json:"seccomp"`
@@ -55,6 +58,9 @@ type initConfig struct {
 	// MknodDevices: real root without a user namespace makes the /dev
 	// nodes itself (dev_linux.go).
 	MknodDevices bool `json:"mknod_devices"`
+
+	TTY  bool `json:"tty"`  // open a pty in the container's devpts (console_linux.go)
+	Init bool `json:"init"` // stay PID 1 as the reaper (reaper_linux.go)
 }
 
 func (c *initConfig) shares(n Namespace) bool {
@@ -68,7 +74,11 @@ func (c *initConfig) shares(n Namespace) bool {
 
 const maxMessage = 1 << 20
 
-func send(fd int, m message) error {
+func send(fd int, m message) error { return sendFDs(fd, m) }
+
+// sendFDs sends m with descriptors attached (SCM_RIGHTS): the init hands
+// the parent the master of the container's pty this way.
+func sendFDs(fd int, m message, fds ...int) error {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err
@@ -76,44 +86,93 @@ func send(fd int, m message) error {
 	if len(b) > maxMessage {
 		return fmt.Errorf("message %s too large (%d bytes)", m.Kind, len(b))
 	}
-	_, err = unix.Write(fd, b)
-	return err
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	return unix.Sendmsg(fd, b, oob, nil, 0)
 }
 
 // errClosed is returned by recv when the other side closed the socket.
 var errClosed = fmt.Errorf("peer closed the sync socket")
 
 func recv(fd int) (message, error) {
+	m, fds, err := recvFDs(fd)
+	closeFDs(fds) // nobody asked for any
+	return m, err
+}
+
+// recvFDs reads one message and the descriptors that came with it, all
+// close-on-exec. The caller owns (and must close) them, error or not.
+func recvFDs(fd int) (message, []int, error) {
 	buf := make([]byte, maxMessage)
+	oob := make([]byte, unix.CmsgSpace(4*4))
 	for {
-		n, err := unix.Read(fd, buf)
+		n, oobn, _, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_CMSG_CLOEXEC)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return message{}, err
+			return message{}, nil, err
+		}
+		fds, ferr := parseRights(oob[:oobn])
+		if ferr != nil {
+			return message{}, fds, fmt.Errorf("bad sync message: %w", ferr)
 		}
 		if n == 0 {
-			return message{}, errClosed
+			return message{}, fds, errClosed
 		}
 		var m message
 		if err := json.Unmarshal(buf[:n], &m); err != nil {
-			return message{}, fmt.Errorf("bad sync message: %w", err)
+			return message{}, fds, fmt.Errorf("bad sync message: %w", err)
 		}
-		return m, nil
+		return m, fds, nil
+	}
+}
+
+// parseRights returns the descriptors of SCM_RIGHTS control messages.
+func parseRights(oob []byte) ([]int, error) {
+	if len(oob) == 0 {
+		return nil, nil
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return nil, err
+	}
+	var fds []int
+	for i := range msgs {
+		r, err := unix.ParseUnixRights(&msgs[i])
+		if err != nil {
+			return fds, err
+		}
+		fds = append(fds, r...)
+	}
+	return fds, nil
+}
+
+func closeFDs(fds []int) {
+	for _, fd := range fds {
+		unix.Close(fd)
 	}
 }
 
 func expect(fd int, want msgKind) (message, error) {
-	m, err := recv(fd)
+	m, fds, err := expectFDs(fd, want)
+	closeFDs(fds)
+	return m, err
+}
+
+// expectFDs is expect for a message that may carry descriptors.
+func expectFDs(fd int, want msgKind) (message, []int, error) {
+	m, fds, err := recvFDs(fd)
 	if err != nil {
-		return m, err
+		return m, fds, err
 	}
 	if m.Kind == msgError && m.Err != nil {
-		return m, m.Err
+		return m, fds, m.Err
 	}
 	if m.Kind != want {
-		return m, fmt.Errorf("sync: got %q, want %q", m.Kind, want)
+		return m, fds, fmt.Errorf("sync: got %q, want %q", m.Kind, want)
 	}
-	return m, nil
+	return m, fds, nil
 }

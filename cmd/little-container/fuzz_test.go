@@ -42,11 +42,15 @@ var fuzzFlags = []struct {
 	{"--tmpfs", []string{"/tmp", "/", "/proc/x", "rel", "/a/../b"}},
 	{"--volume", []string{"/etc/x", "/", ":ro", "/v:rw", "/v:ro:x", "/proc/sys"}},
 	{"-v", []string{"/x:ro", "/y"}},
+	{"--user", []string{"alice", "alice:staff", "0:staff", "-x", "a:b:c", "4294967296", "a b"}},
+	{"--net", []string{"none", "slirp", "slirp:host-loopback", "bridge", ""}},
+	{"--publish", []string{"8080:80", "127.0.0.1:1:2/udp", "0:1", "a:b", "1:2/sctp"}},
+	{"-e", []string{"A=1", "=x", "A"}},
 }
 
 // fuzzBools are run's flags without a value.
 var fuzzBools = []string{"--rootless", "--userns", "--chroot", "--allow-new-privileges", "--unmask", "--allow-devices",
-	"--read-only", "--unsafe-follow-rootfs-links", "--help", "-h"}
+	"--read-only", "--unsafe-follow-rootfs-links", "--help", "-h", "--tty", "-t", "--init"}
 
 // pathFlags name host paths: never taken from the fuzzer.
 var pathFlags = map[string]bool{"rootfs": true, "pid-file": true, "state-dir": true, "volume": true, "v": true}
@@ -142,6 +146,14 @@ func checkSpec(t *testing.T, args []string, s runtime.Spec) {
 	for _, v := range s.Volumes {
 		if !strings.HasPrefix(v.Container, "/") || v.Container == "/" || strings.HasPrefix(v.Container, "/proc") {
 			bad("volume %+v", v)
+		}
+	}
+	if s.UserName != "" && !runtime.ValidName(s.UserName) || s.GroupName != "" && !runtime.ValidName(s.GroupName) {
+		bad("user name %q:%q", s.UserName, s.GroupName)
+	}
+	for _, p := range s.Publish {
+		if p.HostPort < 1 || p.HostPort > 65535 || p.ContainerPort < 1 || p.ContainerPort > 65535 || s.Net != runtime.NetSlirp {
+			bad("publish %+v with net %q", p, s.Net)
 		}
 	}
 	if err := s.Validate(); err != nil {

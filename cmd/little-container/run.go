@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -82,10 +83,10 @@ Flags:
 
 // runOpts are the flag values of `run`.
 type runOpts struct {
-	rootfs, hostname, memory, workdir, user, share, id, pidFile, seccomp, cpus, stateDir string
-	pidsMax, preserveFDs                                                                 decFlag
-	env, capAdd, capDrop, volumes, tmpfs, uidMaps, gidMaps                               listFlag
-	rootless, userns, chroot, newPrivs, unmask, allowDevices, readOnly, followLinks      bool
+	rootfs, hostname, memory, workdir, user, share, id, pidFile, seccomp, cpus, stateDir, net  string
+	pidsMax, preserveFDs                                                                       decFlag
+	env, envFiles, capAdd, capDrop, volumes, tmpfs, uidMaps, gidMaps, publish                  listFlag
+	rootless, userns, chroot, newPrivs, unmask, allowDevices, readOnly, followLinks, tty, init bool
 }
 
 // listFlag collects a repeatable flag.
@@ -112,7 +113,7 @@ func (d *decFlag) Set(s string) error {
 }
 
 // shortFlags are one-letter aliases, shown with their long name.
-var shortFlags = map[string]string{"v": "volume"}
+var shortFlags = map[string]string{"v": "volume", "t": "tty", "e": "env", "p": "publish", "u": "user"}
 
 func runFlags() (*flag.FlagSet, *runOpts) {
 	o := &runOpts{}
@@ -122,9 +123,18 @@ func runFlags() (*flag.FlagSet, *runOpts) {
 	fs.Var(&o.pidsMax, "pids-max", "cgroup limit on processes and threads, `N` > 0, at most the kernel's pid_max")
 	fs.StringVar(&o.memory, "memory", "", "cgroup memory limit of `SIZE`, e.g. 32M or 1G (at least 2M); no swap beyond it")
 	fs.StringVar(&o.cpus, "cpus", "", "cgroup CPU quota of `N` CPUs, e.g. 0.5 for half of one CPU")
-	fs.Var(&o.env, "env", "set `K=V` in the environment (repeatable)")
+	fs.Var(&o.env, "env", "set `K=V` in the environment (repeatable; overrides --env-file)")
+	fs.Var(&o.env, "e", "")
+	fs.Var(&o.envFiles, "env-file", "read KEY=VALUE lines from host `FILE` (# comments; a bare KEY takes yours; repeatable)")
 	fs.StringVar(&o.workdir, "workdir", "/", "working `DIR` inside the container")
-	fs.StringVar(&o.user, "user", "", "run as `UID[:GID]` inside, 0 to 2147483647 (default 0:0)")
+	fs.StringVar(&o.user, "user", "", "run as `USER[:GROUP]` inside: names from the rootfs's /etc/passwd and /etc/group, or ids 0 to 2147483647 (default 0:0)")
+	fs.StringVar(&o.user, "u", "", "")
+	fs.BoolVar(&o.tty, "tty", false, "give the command a new terminal (a pty of the container's own /dev/pts); yours goes raw meanwhile")
+	fs.BoolVar(&o.tty, "t", false, "")
+	fs.BoolVar(&o.init, "init", false, "run a small reaper as PID 1 that passes signals on and reaps zombies (Ctrl-C then ends sleep)")
+	fs.StringVar(&o.net, "net", "none", "network `MODE`: none (loopback only), slirp (outbound through slirp4netns), slirp:host-loopback")
+	fs.Var(&o.publish, "publish", "with --net slirp, forward `[IP:]HOST:CONTAINER[/udp]` from the host (repeatable; IP default 0.0.0.0)")
+	fs.Var(&o.publish, "p", "")
 	fs.BoolVar(&o.rootless, "rootless", false, "run unprivileged through a user namespace (automatic when not root)")
 	fs.BoolVar(&o.userns, "userns", false, "as root, add a user namespace: root inside is uid 100000 outside")
 	fs.Var(&o.uidMaps, "uid-map", "with a user namespace, map `C:H:N`: N uids from C inside to H outside (repeatable; replaces the default map; 0:0:N is a weakening)")
@@ -176,7 +186,22 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer, sigs chan 
 	if err != nil {
 		return fail(stderr, err)
 	}
+	if len(o.envFiles) > 0 {
+		var fromFiles []string
+		for _, f := range o.envFiles {
+			env, err := readEnvFile(f, os.LookupEnv)
+			if err != nil {
+				return fail(stderr, usageError(err.Error()))
+			}
+			fromFiles = append(fromFiles, env...)
+		}
+		spec.Env = mergeEnv(fromFiles, spec.Env) // --env wins
+		if err := spec.Validate(); err != nil {
+			return fail(stderr, err)
+		}
+	}
 	spec.Stdin, spec.Stdout, spec.Stderr = stdin, stdout, stderr
+	spec.Notice = func(msg string) { fmt.Fprintf(stderr, "little-container: %s\n", msg) }
 	spec.Signals = sigs
 	if o.pidFile != "" {
 		spec.Started = func(pid int) error {
@@ -198,7 +223,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer, sigs chan 
 // message that names the flag.
 func (o *runOpts) spec(args []string) (runtime.Spec, error) {
 	s := runtime.Spec{
-		ID: o.id, Rootfs: o.rootfs, Args: args, Env: o.env, Cwd: o.workdir,
+		ID: o.id, Rootfs: o.rootfs, Args: args, Env: mergeEnv(o.env), Cwd: o.workdir,
 		Hostname: o.hostname, Rootless: o.rootless || os.Geteuid() != 0, UserNS: o.userns, Chroot: o.chroot,
 		AllowNewPrivileges: o.newPrivs, Unmasked: o.unmask, AllowDevices: o.allowDevices,
 		ReadOnlyRoot: o.readOnly, FollowRootfsLinks: o.followLinks, Tmpfs: o.tmpfs, StateDir: o.stateDir,
@@ -243,11 +268,27 @@ func (o *runOpts) spec(args []string) (runtime.Spec, error) {
 		s.Resources.CPUQuota, s.Resources.CPUPeriod = q, cgroups.DefaultCPUPeriod
 	}
 	if o.user != "" {
-		uid, gid, err := parseUser(o.user)
+		u, err := parseUser(o.user)
 		if err != nil {
 			return s, fmt.Errorf("--user %s: %w", show(o.user), err)
 		}
-		s.UID, s.GID = uid, gid
+		s.UID, s.GID, s.UserName, s.GroupName = u.uid, u.gid, u.name, u.group
+	}
+	mode, loopback, err := runtime.ParseNet(o.net)
+	if err != nil {
+		return s, fmt.Errorf("--net: %w", err)
+	}
+	s.Net, s.HostLoopback = mode, loopback
+	for _, v := range o.publish {
+		p, err := runtime.ParsePort(v)
+		if err != nil {
+			return s, fmt.Errorf("--publish: %w", err)
+		}
+		s.Publish = append(s.Publish, p)
+	}
+	s.TTY, s.Init = o.tty, o.init
+	if s.TTY && !slices.ContainsFunc(s.Env, func(e string) bool { return strings.HasPrefix(e, "TERM=") }) {
+		s.Env = append(s.Env, "TERM="+termName())
 	}
 	if o.share != "" {
 		ns, err := runtime.ParseNamespaces(o.share)
@@ -326,24 +367,54 @@ func splitList(l []string) []string {
 	return out
 }
 
-// parseUser reads UID[:GID], each a decimal from 0 to runtime.MaxID: a
-// larger value would wrap around to root (4294967296 is uid 0 in 32 bits).
-func parseUser(v string) (uid, gid int, err error) {
-	u, g, hasGID := strings.Cut(v, ":")
-	if uid, err = parseID(u); err != nil {
-		return 0, 0, err
-	}
-	gid = uid
-	if hasGID {
-		if gid, err = parseID(g); err != nil {
-			return 0, 0, err
-		}
-	}
-	return uid, gid, nil
+// user is a parsed --user: each part a number or a name to look up in
+// the rootfs.
+type user struct {
+	uid, gid    int
+	name, group string
 }
 
-func parseID(s string) (int, error) {
-	bad := fmt.Errorf("want numeric UID[:GID], each from 0 to %d", runtime.MaxID)
+// parseUser reads USER[:GROUP], each a name or a decimal from 0 to
+// runtime.MaxID: a larger number would wrap around to root (4294967296 is
+// uid 0 in 32 bits). A numeric user without a group keeps its uid as gid;
+// a named one gets its passwd group inside the container.
+func parseUser(v string) (u user, err error) {
+	us, g, hasGID := strings.Cut(v, ":")
+	if u.uid, u.name, err = parseID(us); err != nil {
+		return u, err
+	}
+	u.gid = u.uid
+	if hasGID {
+		if u.gid, u.group, err = parseID(g); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
+}
+
+// parseID reads one part of --user: a number, or else a name.
+func parseID(s string) (int, string, error) {
+	if s != "" && (s[0] < '0' || s[0] > '9') {
+		if !runtime.ValidName(s) {
+			return 0, "", fmt.Errorf("%s is neither an id from 0 to %d nor a user or group name", show(s), runtime.MaxID)
+		}
+		return 0, s, nil
+	}
+	n, err := parseNumericID(s)
+	return n, "", err
+}
+
+// termName is the TERM a --tty container gets when --env sets none: the
+// caller's, or xterm.
+func termName() string {
+	if t := os.Getenv("TERM"); t != "" && !strings.ContainsAny(t, "\x00\n") {
+		return t
+	}
+	return "xterm"
+}
+
+func parseNumericID(s string) (int, error) {
+	bad := fmt.Errorf("want USER[:GROUP]: names, or ids from 0 to %d", runtime.MaxID)
 	if s == "" || s[0] < '0' || s[0] > '9' {
 		return 0, bad
 	}

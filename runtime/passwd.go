@@ -1,0 +1,172 @@
+package runtime
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The container's users and groups come from its own /etc/passwd and
+// /etc/group, which belong to the (possibly hostile) rootfs: the parsers
+// below take any bytes and never fail, skipping lines they cannot read.
+
+// maxAccountFile bounds how much of /etc/passwd or /etc/group is read.
+const maxAccountFile = 4 << 20
+
+// passwdEntry is one line of /etc/passwd.
+type passwdEntry struct {
+	Name     string
+	UID, GID int
+	Home     string
+}
+
+// groupEntry is one line of /etc/group.
+type groupEntry struct {
+	Name    string
+	GID     int
+	Members []string
+}
+
+var nameRe = regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}\$?$`)
+
+// ValidName accepts a user or group name as useradd does (at most 32
+// characters, no leading '-', no ':' or space, not all digits).
+func ValidName(s string) bool { return nameRe.MatchString(s) && !isNumber(s) }
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseID reads an id field of an account file: 0 to MaxID.
+func parseAccountID(s string) (int, bool) {
+	if !isNumber(s) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n > MaxID {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// parsePasswd reads /etc/passwd text.
+func parsePasswd(text string) []passwdEntry {
+	var out []passwdEntry
+	for _, l := range strings.Split(text, "\n") {
+		f := strings.Split(l, ":")
+		if len(f) < 7 || f[0] == "" || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		uid, ok1 := parseAccountID(f[2])
+		gid, ok2 := parseAccountID(f[3])
+		if !ok1 || !ok2 {
+			continue
+		}
+		out = append(out, passwdEntry{Name: f[0], UID: uid, GID: gid, Home: f[5]})
+	}
+	return out
+}
+
+// parseGroup reads /etc/group text.
+func parseGroup(text string) []groupEntry {
+	var out []groupEntry
+	for _, l := range strings.Split(text, "\n") {
+		f := strings.Split(l, ":")
+		if len(f) < 4 || f[0] == "" || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		gid, ok := parseAccountID(f[2])
+		if !ok {
+			continue
+		}
+		var members []string
+		for _, m := range strings.Split(f[3], ",") {
+			if m = strings.TrimSpace(m); m != "" {
+				members = append(members, m)
+			}
+		}
+		out = append(out, groupEntry{Name: f[0], GID: gid, Members: members})
+	}
+	return out
+}
+
+// identity is who the command runs as, resolved against the rootfs.
+type identity struct {
+	UID, GID int
+	Groups   []int  // supplementary groups from /etc/group
+	Home     string // "" when the user has no passwd entry
+}
+
+// resolveIdentity turns --user into ids against the rootfs's passwd and
+// group text, as docker does: a name must be there, a number need not be.
+// A named user's primary group is its passwd gid unless a group is given
+// (a numeric uid keeps the gid it came with); its supplementary groups are
+// the groups that list it by name. A home that is not an absolute path is
+// ignored.
+func resolveIdentity(user string, uid int, group string, gid int, passwd, groups string) (identity, error) {
+	users := parsePasswd(passwd)
+	id := identity{UID: uid, GID: gid}
+	var pw *passwdEntry
+	for i := range users {
+		if user != "" && users[i].Name == user || user == "" && users[i].UID == uid {
+			pw = &users[i]
+			break
+		}
+	}
+	if user != "" && pw == nil {
+		return id, &StartError{Step: "user " + user, Msg: "no such user in the rootfs's /etc/passwd", Code: ExitRuntimeError}
+	}
+	if pw != nil {
+		id.UID = pw.UID
+		if user != "" && group == "" {
+			id.GID = pw.GID
+		}
+		if strings.HasPrefix(pw.Home, "/") {
+			id.Home = pw.Home
+		}
+	}
+	gs := parseGroup(groups)
+	if group != "" {
+		found := false
+		for _, g := range gs {
+			if g.Name == group {
+				id.GID, found = g.GID, true
+				break
+			}
+		}
+		if !found {
+			return id, &StartError{Step: "group " + group, Msg: "no such group in the rootfs's /etc/group", Code: ExitRuntimeError}
+		}
+	}
+	if pw != nil {
+		for _, g := range gs {
+			for _, m := range g.Members {
+				if m == pw.Name && g.GID != id.GID {
+					id.Groups = append(id.Groups, g.GID)
+				}
+			}
+		}
+	}
+	return id, nil
+}
+
+// withHome adds HOME to env unless it is set: the user's home, or "/".
+func withHome(env []string, home string) []string {
+	for _, e := range env {
+		if strings.HasPrefix(e, "HOME=") {
+			return env
+		}
+	}
+	if home == "" {
+		home = "/"
+	}
+	return append(env, "HOME="+home)
+}
