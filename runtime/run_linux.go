@@ -59,14 +59,11 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	if err := spec.Validate(); err != nil {
 		return st, err
 	}
-	if spec.Net == NetSlirp {
-		return st, fmt.Errorf("%w: --net slirp is not available in this build", ErrInvalidSpec)
-	}
 	rootfs, err := checkRootfs(spec.Rootfs)
 	if err != nil {
 		return st, err
 	}
-	uidMap, gidMap := idMaps(&spec)
+	uidMap, gidMap, helpers := idMaps(&spec)
 	if err := checkUser(&spec, uidMap, gidMap); err != nil {
 		return st, err
 	}
@@ -80,6 +77,18 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 		if _, err := os.Stat(v.Host); err != nil {
 			return st, fmt.Errorf("%w: volume %s: %w", ErrInvalidSpec, v.Host, errors.Unwrap(err))
 		}
+	}
+
+	var nw *slirp
+	if spec.Net == NetSlirp {
+		if nw, err = prepareSlirp(&spec); err != nil {
+			return st, err
+		}
+		defer func() {
+			if serr := nw.stop(); serr != nil {
+				err = multierror.Append(err, fmt.Errorf("stop slirp4netns: %w", serr)).ErrorOrNil()
+			}
+		}()
 	}
 
 	state, err := claimState(spec.StateDir, State{ID: spec.ID, Command: spec.Args, Rootfs: rootfs, Created: time.Now().UTC()})
@@ -128,9 +137,18 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	// the container is gone, so the init dies exactly when the runtime does.
 	goruntime.LockOSThread()
 	defer goruntime.UnlockOSThread()
-	cmd := initCommand(&spec, cg, childEnd, uidMap, gidMap)
+	cmd := initCommand(&spec, cg, childEnd, uidMap, gidMap, helpers)
 	err = cmd.Start()
 	childEnd.Close()
+	if err == nil && helpers {
+		// The init waits for its config meanwhile, with the capabilities
+		// of its new user namespace kept as ambient ones (initCommand).
+		if err = writeMapsWithHelpers(cmd.Process.Pid, uidMap, gidMap); err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			return st, fmt.Errorf("rootless id maps: %w", err)
+		}
+	}
 	if err != nil {
 		if spec.Rootless && (len(spec.UIDMap) > 0 || len(spec.GIDMap) > 0) && errors.Is(err, unix.EPERM) {
 			return st, fmt.Errorf("start container init: the kernel refused the id maps: rootless, only your own uid and gid can be mapped (size 1)")
@@ -145,7 +163,14 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 		return st, err
 	}
 	// From here on the child exists: every error path must reap it.
-	tty, err := release(&spec, cg, parentFD, rootfs, pid)
+	if nw != nil {
+		if err := nw.start(&spec, pid); err != nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+			return st, err
+		}
+	}
+	tty, err := release(&spec, cg, parentFD, rootfs, pid, nw)
 	if tty != nil {
 		// After the wait: the caller's terminal is restored however the
 		// container ended, signals to the runtime included (they end it
@@ -183,14 +208,24 @@ func checkRootfs(dir string) (string, error) {
 }
 
 // idMaps returns the user namespace's id maps (nil without one): the
-// caller's, or the defaults.
-func idMaps(spec *Spec) (uids, gids []IDMap) {
+// caller's, or the defaults. helpers says that newuidmap and newgidmap
+// must write them: rootless, anything but the caller's own single ids.
+// Rootless without maps of the caller's, the subordinate ranges are used
+// where there are any, else a notice says why only the caller is mapped.
+func idMaps(spec *Spec) (uids, gids []IDMap, helpers bool) {
 	if !spec.UserNS {
-		return nil, nil
+		return nil, nil, false
 	}
 	def := IDMap{Container: 0, Host: userNSHostBase, Size: userNSSize}
 	defG := def
 	if spec.Rootless {
+		if len(spec.UIDMap) == 0 && len(spec.GIDMap) == 0 {
+			uids, gids, helpers, why := rootlessMaps()
+			if !helpers && spec.Notice != nil {
+				spec.Notice("rootless: only your own uid and gid are mapped (" + why + "); programs that change user, such as apt, will fail")
+			}
+			return uids, gids, helpers
+		}
 		def = IDMap{Container: 0, Host: int64(os.Geteuid()), Size: 1}
 		defG = IDMap{Container: 0, Host: int64(os.Getegid()), Size: 1}
 	}
@@ -201,7 +236,16 @@ func idMaps(spec *Spec) (uids, gids []IDMap) {
 	if len(gids) == 0 {
 		gids = []IDMap{defG}
 	}
-	return uids, gids
+	own := func(maps []IDMap, id IDMap) bool { return len(maps) == 1 && maps[0] == id }
+	helpers = spec.Rootless && !(own(uids, IDMap{0, int64(os.Geteuid()), 1}) && own(gids, IDMap{0, int64(os.Getegid()), 1}))
+	if helpers {
+		for _, h := range []string{"newuidmap", "newgidmap"} {
+			if _, err := exec.LookPath(h); err != nil {
+				helpers = false // the kernel refuses; Run says why
+			}
+		}
+	}
+	return uids, gids, helpers
 }
 
 // checkUser refuses a --user the user namespace does not map: the kernel
@@ -218,7 +262,7 @@ func checkUser(spec *Spec, uids, gids []IDMap) error {
 		return strings.Join(s, ", ")
 	}
 	why := ""
-	if spec.Rootless && len(spec.UIDMap) == 0 {
+	if spec.Rootless && len(uids) == 1 && uids[0].Size == 1 {
 		why = "; rootless, only 0 is mapped"
 	}
 	if spec.UserName == "" && !mapped(uids, int64(spec.UID)) {
@@ -288,7 +332,7 @@ func timeNSAvailable() bool {
 }
 
 // initCommand prepares the re-exec of this binary as the container's init.
-func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File, uidMap, gidMap []IDMap) *exec.Cmd {
+func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File, uidMap, gidMap []IDMap, helpers bool) *exec.Cmd {
 	cmd := exec.Command("/proc/self/exe")
 	cmd.Args = []string{"little-container-init"}
 	// Preserved descriptors keep their numbers (3, 4, ...); the sync
@@ -333,7 +377,15 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File, uidMap, gidMap
 	}
 	// The cgroup namespace is unshared by the init itself, once it is in
 	// its cgroup (see doc.go).
-	if spec.UserNS {
+	if spec.UserNS && helpers {
+		// newuidmap and newgidmap write the maps once the init exists
+		// (Run). Until then its uid is unmapped, and execve would clear
+		// the capabilities the clone gave it in the new namespace: keep
+		// them as ambient capabilities across the exec. The init drops
+		// every ambient capability in limitCapabilities.
+		attr.Cloneflags |= unix.CLONE_NEWUSER
+		attr.AmbientCaps = boundingCaps()
+	} else if spec.UserNS {
 		attr.Cloneflags |= unix.CLONE_NEWUSER
 		attr.UidMappings = sysMaps(uidMap)
 		attr.GidMappings = sysMaps(gidMap)
@@ -364,7 +416,7 @@ func sysMaps(maps []IDMap) []syscall.SysProcIDMap {
 
 // release walks the init through the sync protocol up to its exec. With
 // TTY it returns the running proxy of the container's pty, error or not.
-func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) (tty *ttyProxy, err error) {
+func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int, nw *slirp) (tty *ttyProxy, err error) {
 	cfg := &initConfig{
 		Rootfs: rootfs, Args: spec.Args, Env: withPath(spec.Env), Cwd: spec.Cwd, Hostname: spec.Hostname,
 		UID: spec.UID, GID: spec.GID, UserName: spec.UserName, GroupName: spec.GroupName, TTY: spec.TTY, Init: spec.Init, Share: spec.Share, Chroot: spec.Chroot, UserNS: spec.UserNS,
@@ -410,6 +462,11 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int) (tty
 	if cg != nil {
 		if err := cg.ApplyLate(); err != nil {
 			return tty, fmt.Errorf("apply cgroup limits: %w", err)
+		}
+	}
+	if nw != nil {
+		if err := nw.wait(spec); err != nil {
+			return tty, err
 		}
 	}
 	if spec.Started != nil {
