@@ -63,8 +63,8 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	if err != nil {
 		return st, err
 	}
-	uidMap, gidMap, helpers := idMaps(&spec)
-	if err := checkUser(&spec, uidMap, gidMap); err != nil {
+	uidMap, gidMap, helpers, single := idMaps(&spec)
+	if err := checkUser(&spec, uidMap, gidMap, single); err != nil {
 		return st, err
 	}
 	if err := checkLimits(spec.Resources); err != nil {
@@ -91,6 +91,9 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 		}()
 	}
 
+	if single != "" && spec.Notice != nil {
+		spec.Notice("rootless: only your own uid and gid are mapped (" + single + "); programs that change user, such as apt, will fail")
+	}
 	state, err := claimState(spec.StateDir, State{ID: spec.ID, Command: spec.Args, Rootfs: rootfs, Created: time.Now().UTC()})
 	if err != nil {
 		return st, err
@@ -211,20 +214,16 @@ func checkRootfs(dir string) (string, error) {
 // caller's, or the defaults. helpers says that newuidmap and newgidmap
 // must write them: rootless, anything but the caller's own single ids.
 // Rootless without maps of the caller's, the subordinate ranges are used
-// where there are any, else a notice says why only the caller is mapped.
-func idMaps(spec *Spec) (uids, gids []IDMap, helpers bool) {
+// where there are any; else single says why only the caller is mapped.
+func idMaps(spec *Spec) (uids, gids []IDMap, helpers bool, single string) {
 	if !spec.UserNS {
-		return nil, nil, false
+		return nil, nil, false, ""
 	}
 	def := IDMap{Container: 0, Host: userNSHostBase, Size: userNSSize}
 	defG := def
 	if spec.Rootless {
 		if len(spec.UIDMap) == 0 && len(spec.GIDMap) == 0 {
-			uids, gids, helpers, why := rootlessMaps()
-			if !helpers && spec.Notice != nil {
-				spec.Notice("rootless: only your own uid and gid are mapped (" + why + "); programs that change user, such as apt, will fail")
-			}
-			return uids, gids, helpers
+			return rootlessMaps()
 		}
 		def = IDMap{Container: 0, Host: int64(os.Geteuid()), Size: 1}
 		defG = IDMap{Container: 0, Host: int64(os.Getegid()), Size: 1}
@@ -245,12 +244,12 @@ func idMaps(spec *Spec) (uids, gids []IDMap, helpers bool) {
 			}
 		}
 	}
-	return uids, gids, helpers
+	return uids, gids, helpers, ""
 }
 
 // checkUser refuses a --user the user namespace does not map: the kernel
 // would answer setuid with a bare EINVAL.
-func checkUser(spec *Spec, uids, gids []IDMap) error {
+func checkUser(spec *Spec, uids, gids []IDMap, single string) error {
 	if !spec.UserNS {
 		return nil
 	}
@@ -262,8 +261,8 @@ func checkUser(spec *Spec, uids, gids []IDMap) error {
 		return strings.Join(s, ", ")
 	}
 	why := ""
-	if spec.Rootless && len(uids) == 1 && uids[0].Size == 1 {
-		why = "; rootless, only 0 is mapped"
+	if single != "" {
+		why = "; rootless, only 0 is mapped: " + single
 	}
 	if spec.UserName == "" && !mapped(uids, int64(spec.UID)) {
 		return fmt.Errorf("%w: user %d: uid %d is not mapped in the container's user namespace (uid map %s%s)", ErrInvalidSpec, spec.UID, spec.UID, describe(uids), why)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-multierror"
+	"golang.org/x/sys/unix"
 )
 
 // --net slirp: user-mode networking through slirp4netns. The container
@@ -176,14 +176,22 @@ func (s *slirp) wait(spec *Spec) error {
 	return nil
 }
 
-// publish asks slirp4netns to forward a host port (its JSON API).
+// publish asks slirp4netns to forward a host port through its JSON API:
+// one request per connection, the answer ends with the connection. (Raw
+// sockets, not package net: that would link the runtime against libc.)
 func (s *slirp) publish(p Port) error {
-	c, err := net.DialTimeout("unix", s.api(), 5*time.Second)
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
+	c := os.NewFile(uintptr(fd), "slirp-api")
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if err := unix.Connect(fd, &unix.SockaddrUnix{Name: s.api()}); err != nil {
+		return fmt.Errorf("slirp4netns API %s: %w", s.api(), err)
+	}
+	tv := unix.Timeval{Sec: 10}
+	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv)
 	hostIP := p.HostIP
 	if hostIP == "" {
 		hostIP = "0.0.0.0"
@@ -193,9 +201,8 @@ func (s *slirp) publish(p Port) error {
 	if err := json.NewEncoder(c).Encode(req); err != nil {
 		return err
 	}
-	// One request per connection: the answer ends with the connection.
-	c.(*net.UnixConn).CloseWrite()
-	answer, err := io.ReadAll(c)
+	unix.Shutdown(fd, unix.SHUT_WR)
+	answer, err := io.ReadAll(io.LimitReader(c, 1<<16))
 	if err != nil {
 		return fmt.Errorf("slirp4netns API: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"strconv"
 	"strings"
 )
@@ -24,10 +23,7 @@ func rootlessMaps() (uids, gids []IDMap, helpers bool, why string) {
 	uid, gid := os.Geteuid(), os.Getegid()
 	uids = []IDMap{{Container: 0, Host: int64(uid), Size: 1}}
 	gids = []IDMap{{Container: 0, Host: int64(gid), Size: 1}}
-	name := ""
-	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
-		name = u.Username
-	}
+	name := hostUserName(uid)
 	who := name
 	if who == "" {
 		who = "uid " + strconv.Itoa(uid)
@@ -108,4 +104,20 @@ func boundingCaps() []uintptr {
 		}
 	}
 	return caps
+}
+
+// hostUserName is the caller's name in the host's /etc/passwd, "" when it
+// has none. (Not os/user: with cgo it would link the runtime against libc,
+// and the binary must stay static.)
+func hostUserName(uid int) string {
+	b, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		return ""
+	}
+	for _, e := range parsePasswd(string(b)) {
+		if e.UID == uid {
+			return e.Name
+		}
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"debug/elf"
 	"strings"
 	"testing"
 )
@@ -109,5 +110,20 @@ func TestDefaultHostnameFromAnyID(t *testing.T) {
 	}
 	if got := strings.TrimSpace(r.stdout); got != "a-b-t"+strings.SplitN(id, "t", 2)[1][:8] && !strings.HasPrefix(got, "a-b-") {
 		t.Errorf("hostname %q from id %q", got, id)
+	}
+}
+
+func TestBinaryIsStatic(t *testing.T) {
+	// The VM route and the hostile-root sandboxes run the binary where no
+	// libc is; package net or os/user would quietly link one in (cgo).
+	f, err := elf.Open(binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Fatal("the CLI is dynamically linked (a PT_INTERP header): something imports package net or os/user")
+		}
 	}
 }

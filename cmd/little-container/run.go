@@ -27,6 +27,10 @@ root, the container gets a cgroup of its own that holds the limits and is
 removed when the command ends. When not root, a user namespace maps you to
 root inside (rootless mode).
 
+A person's container, as with docker run -it:
+
+  little-container run -t --init --net slirp -v $PWD:/src --rootfs debian bash
+
 Exit status: the command's own; 128+N if a signal N killed it; 125 if the
 runtime failed or a flag is wrong (one line on stderr); 126 if COMMAND
 cannot be executed; 127 if it is not found.
@@ -64,6 +68,40 @@ and nosuid; ro is a read-only remount (recursive where the kernel has
 mount_setattr, 5.12+), checked after it is made. A missing container path
 is created inside the rootfs. --read-only makes the rootfs read-only; add
 --tmpfs /tmp (repeatable) for writable places.
+
+Terminal: --tty (-t) gives the command a new pty of the container's own
+devpts instance (its /dev/pts/0; the host's ptys are not there) as stdin,
+stdout and stderr, and copies between it and yours. Your terminal is raw
+meanwhile, so Ctrl-C, Ctrl-Z and Ctrl-\ are keys for the container's own
+line discipline; its window size follows yours (SIGWINCH); TERM is yours
+unless --env sets it; your terminal's mode comes back when the container
+ends, however it ends short of SIGKILL. Without --tty the container gets
+your stdin, stdout and stderr as they are.
+
+--init: PID 1 is then a small reaper of this binary's own, set up and
+locked down like the command, that starts COMMAND as its child, passes on
+HUP, INT, QUIT, TERM, USR1, USR2, ALRM, WINCH and CONT, reaps zombies and
+exits with COMMAND's status. So SIGINT (or Ctrl-C with --tty) ends
+'sleep 100' with 130, which without --init ignores it as PID 1.
+
+User: --user takes names from the rootfs's own /etc/passwd and /etc/group
+(read inside the container, as untrusted input: never through a link out
+of it, only a regular file) or numbers; HOME is the user's home there, or
+/, unless --env sets it. A named user gets its passwd group and the groups
+that list it. --env-file reads KEY=VALUE lines from a host file, as
+docker does; --env wins over it.
+
+Network: --net none (the default) leaves loopback only. --net slirp adds
+tap0 (10.0.2.100/24, gateway 10.0.2.2, DNS 10.0.2.3 written to the
+container's /etc/resolv.conf) through slirp4netns (sandboxed, seccomp on):
+connections go out as host sockets of the runtime's user; nothing on the
+host listens for the container but what --publish asks for; the host's
+127.0.0.1 is out of reach unless --net slirp:host-loopback.
+
+Rootless ids: with a range of yours in /etc/subuid and /etc/subgid and
+newuidmap/newgidmap installed (Debian package uidmap), root inside is you
+and ids 1..65536 are your subordinate range, so apt's _apt and every other
+user work; otherwise only root inside is mapped and one line says why.
 
 --preserve-fds N passes descriptors 3 to 3+N-1 on, and only ones the caller
 really passed: asking for more than were passed is an error (runc would
@@ -133,7 +171,7 @@ func runFlags() (*flag.FlagSet, *runOpts) {
 	fs.BoolVar(&o.tty, "t", false, "")
 	fs.BoolVar(&o.init, "init", false, "run a small reaper as PID 1 that passes signals on and reaps zombies (Ctrl-C then ends sleep)")
 	fs.StringVar(&o.net, "net", "none", "network `MODE`: none (loopback only), slirp (outbound through slirp4netns), slirp:host-loopback")
-	fs.Var(&o.publish, "publish", "with --net slirp, forward `[IP:]HOST:CONTAINER[/udp]` from the host (repeatable; IP default 0.0.0.0)")
+	fs.Var(&o.publish, "publish", "with --net slirp, forward host port `SPEC` [IP:]HOST:CONTAINER[/udp] into the container (repeatable; IP default 0.0.0.0)")
 	fs.Var(&o.publish, "p", "")
 	fs.BoolVar(&o.rootless, "rootless", false, "run unprivileged through a user namespace (automatic when not root)")
 	fs.BoolVar(&o.userns, "userns", false, "as root, add a user namespace: root inside is uid 100000 outside")

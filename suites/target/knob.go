@@ -41,6 +41,9 @@ const (
 	// KnobLSMOff is the weakening "no LSM profile": a target that can
 	// express it applies one by default, so its confinement is judged.
 	KnobLSMOff      Knob = "lsm-unconfined"
+	KnobTTY         Knob = "tty"
+	KnobNet         Knob = "net"
+	KnobPublish     Knob = "publish"
 	knobSharePrefix      = "share-"
 )
 
@@ -67,7 +70,7 @@ func ShareNamespaces() []string {
 func AllKnobs() []Knob {
 	ks := []Knob{KnobHostname, KnobChroot, KnobPidsMax, KnobMemory, KnobCPUs, KnobRootless, KnobUserNS,
 		KnobPreserveFDs, KnobWorkdir, KnobCapAdd, KnobSeccompOff, KnobNewPrivs, KnobUnmask, KnobAllowDevices,
-		KnobVolume, KnobReadOnly, KnobFollowLinks, KnobIDMap, KnobUser, KnobLSMOff}
+		KnobVolume, KnobReadOnly, KnobFollowLinks, KnobIDMap, KnobUser, KnobLSMOff, KnobTTY, KnobNet, KnobPublish}
 	for _, ns := range ShareNamespaces() {
 		ks = append(ks, ShareKnob(ns))
 	}
@@ -118,6 +121,7 @@ func Needs(o RunOpts) []Knob {
 		{o.AllowNewPrivileges, KnobNewPrivs}, {o.Unmask, KnobUnmask}, {o.AllowDevices, KnobAllowDevices},
 		{len(o.Volumes) > 0, KnobVolume}, {o.ReadOnlyRoot, KnobReadOnly}, {o.FollowRootfsLinks, KnobFollowLinks},
 		{len(o.UIDMap) > 0 || len(o.GIDMap) > 0, KnobIDMap}, {o.User != "", KnobUser}, {o.LSMUnconfined, KnobLSMOff},
+		{o.TTY, KnobTTY}, {o.Net != "", KnobNet}, {len(o.Publish) > 0, KnobPublish},
 	} {
 		if w.on {
 			ks = append(ks, w.k)
@@ -191,6 +195,8 @@ func knobValues(o RunOpts) values {
 		"workdir": value{set: o.Workdir != "", list: nonEmpty(o.Workdir)},
 		"user":    value{set: o.User != "", list: nonEmpty(userIDs(o.User))},
 		"cap-add": value{set: len(o.CapAdd) > 0, list: o.CapAdd},
+		"tty":     flag(o.TTY), "net": value{set: o.Net != "", list: nonEmpty(o.Net)},
+		"publish": value{set: len(o.Publish) > 0, list: o.Publish},
 		"share":   value{set: len(o.Share) > 0, list: o.Share},
 	}
 	num := func(name string, n int64) {

@@ -12,7 +12,8 @@ import (
 // share=pid,net chroot rootless userns preserve-fds=1 workdir=/ cap-add=X
 // (repeatable) seccomp-unconfined allow-new-privileges unmask
 // allow-devices volume=H:C[:ro] read-only follow-rootfs-links
-// uid-map=C:H:N gid-map=C:H:N user=U[:G] rootfs=DIR id=ID.
+// uid-map=C:H:N gid-map=C:H:N user=U[:G] tty net=slirp
+// publish=IP:HOST:CONTAINER rootfs=DIR id=ID.
 func ParseKnobs(words []string) (RunOpts, error) {
 	var o RunOpts
 	for i, w := range words {
@@ -74,6 +75,12 @@ func ParseKnobs(words []string) (RunOpts, error) {
 			o.FollowRootfsLinks = true
 		case "user":
 			o.User = v
+		case "tty":
+			o.TTY = true
+		case "net":
+			o.Net = v
+		case "publish":
+			o.Publish = append(o.Publish, v)
 		case "volume":
 			f := strings.Split(v, ":")
 			if len(f) < 2 {

@@ -75,6 +75,15 @@ type RunOpts struct {
 	// LSMUnconfined is the weakening "no AppArmor/SELinux profile" for a
 	// target that applies one by default.
 	LSMUnconfined bool
+	// TTY gives the container a new terminal of its own (docker run -t);
+	// Stdin is then the host terminal the runtime is handed.
+	TTY bool
+	// Net is the container's network: "" the target's default (loopback
+	// only), "slirp" user-mode networking that lets it connect out.
+	Net string
+	// Publish forwards host ports into the container, "IP:HOST:CONTAINER"
+	// (with Net).
+	Publish []string
 
 	// OnStart is called with the runtime process's host pid once it started.
 	OnStart func(hostPID int)
