@@ -20,24 +20,36 @@
 //	parent                         init (in new namespaces)
 //	------                         ----
 //	claim state dir (flock)
-//	record, then create cgroup,    (v2: born in the cgroup via CLONE_INTO_CGROUP;
+//	v2: record, create cgroup,     (v2: born in the cgroup via CLONE_INTO_CGROUP;
 //	write memory                    the time namespace comes with the clone too)
-//	start init, send config  --->  read config
-//	v1: move init into cgroup
+//	start init (subordinate ids:
+//	newuidmap/newgidmap now)
+//	v1: record, create cgroup  ||  exec, Go runtime start
+//	send config              --->  read config
+//	v1: move init into cgroup  ||  hostname, lo up, private propagation,
+//	slirp4netns: tap0 up       ||  mounts onto descriptors resolved inside
+//	                               the rootfs, pivot_root, user from the
+//	                               rootfs's passwd, --tty: open a pty
 //	send "placed"            --->  unshare cgroup ns (root = its cgroup now),
-//	                               private propagation, mounts onto
-//	                               descriptors resolved inside the rootfs,
-//	                               pivot_root, masks, hostname, lo up, user,
+//	                               masks, seccomp, capabilities, user,
 //	                               resolve command
-//	                         <---  "ready" (or an error: 125/126/127)
+//	                         <---  "ready" [+ pty master] (or an error:
+//	                               125/126/127)
 //	write pids.max, pid file
 //	send "go"                --->  execve(command): it becomes PID 1
+//	                               (--init: fork+exec it, stay as reaper)
 //	EOF on socket = exec ok  <---  (socket is close-on-exec)
 //	wait, queue signals until PID 1
-//	handles them, kill what is left
-//	in the cgroup, remove it, drop
-//	the state (a killed runtime's
+//	handles them, copy the pty,
+//	kill what is left in the
+//	cgroup, remove it, drop the
+//	state (a killed runtime's
 //	leftovers: see GC)
+//
+// "||" marks work the two sides do at the same time: on cgroup v1 the
+// move into the cgroup is a slow write (the kernel waits for an RCU grace
+// period), so the init sets its root up meanwhile and waits for "placed"
+// only before it needs it.
 //
 // pids.max is written last because it counts threads: the Go init has
 // several, and a limit of 1 written earlier would stop the Go runtime from

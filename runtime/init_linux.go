@@ -69,16 +69,6 @@ func containerInit(fd int) error {
 	if cfg == nil {
 		return stepErr("read config", errors.New("empty config"))
 	}
-	if _, err := expect(fd, msgPlaced); err != nil {
-		return stepErr("wait for cgroup placement", err)
-	}
-	// The cgroup namespace is created only now, after the parent placed us
-	// in our cgroup: its root is the cgroup a process is in when it is made.
-	if !cfg.shares(NSCgroup) {
-		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
-			return stepErr("unshare cgroup namespace", err)
-		}
-	}
 	if !cfg.shares(NSUTS) {
 		if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
 			return stepErr("sethostname "+cfg.Hostname, err)
@@ -106,6 +96,18 @@ func containerInit(fd int) error {
 	if cfg.TTY {
 		if cons, err = openConsole(cfg.UID, cfg.GID); err != nil {
 			return stepErr("tty", err)
+		}
+	}
+	// Only now: the parent moved us into our cgroup meanwhile (on v1 a
+	// slow write, overlapped with the set-up above).
+	if _, err := expect(fd, msgPlaced); err != nil {
+		return stepErr("wait for cgroup placement", err)
+	}
+	// The cgroup namespace is created only now, after the parent placed us
+	// in our cgroup: its root is the cgroup a process is in when it is made.
+	if !cfg.shares(NSCgroup) {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return stepErr("unshare cgroup namespace", err)
 		}
 	}
 	if err := harden(cfg); err != nil {
@@ -183,7 +185,12 @@ func containerInit(fd int) error {
 	if errors.Is(err, unix.ENOENT) {
 		code = ExitCommandMissing
 	}
-	return &StartError{Step: "exec " + cfg.Args[0], Msg: err.Error(), Code: code}
+	msg := err.Error()
+	if cfg.Init && errors.Is(err, unix.EAGAIN) {
+		// pids.max counts the reaper's threads too.
+		code, msg = ExitRuntimeError, "the pids limit leaves no process for the command beside the --init reaper's own threads (about 8)"
+	}
+	return &StartError{Step: "exec " + cfg.Args[0], Msg: msg, Code: code}
 }
 
 // waitGo reads the parent's "go" with a raw system call: a blocking read

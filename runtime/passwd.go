@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -26,12 +25,6 @@ type groupEntry struct {
 	GID     int
 	Members []string
 }
-
-var nameRe = regexp.MustCompile(`^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}\$?$`)
-
-// ValidName accepts a user or group name as useradd does (at most 32
-// characters, no leading '-', no ':' or space, not all digits).
-func ValidName(s string) bool { return nameRe.MatchString(s) && !isNumber(s) }
 
 func isNumber(s string) bool {
 	if s == "" {

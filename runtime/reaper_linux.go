@@ -3,6 +3,7 @@ package runtime
 import (
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -65,6 +66,9 @@ func (r *reaper) run(syncFD int, path string, args, env []string, tty bool) erro
 	// What an exec would have done: end-of-file tells the runtime the
 	// command runs (see release).
 	unix.Close(syncFD)
+	// The init started without a garbage collector (initCommand); the
+	// reaper lives as long as the container.
+	debug.SetGCPercent(100)
 	for sig := range r.sigs {
 		if sig != unix.SIGCHLD {
 			unix.Kill(child, sig.(syscall.Signal)) // ESRCH when it just ended

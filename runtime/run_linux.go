@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -106,25 +107,21 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 		}
 	}()
 
-	res := spec.Resources
-	res.Devices = !spec.AllowDevices
-	cg, err := cgroups.New(cgroups.Config{ID: spec.ID, Resources: res, Rootless: spec.Rootless,
-		Record: func(paths map[string]string) error {
-			return state.update(func(s *State) { s.Cgroups = paths })
-		}})
-	switch {
-	case errors.Is(err, cgroups.ErrNoCgroup):
-		cg = nil // rootless without limits: nothing to create
-	case errors.Is(err, cgroups.ErrExists):
-		return st, fmt.Errorf("container %s: its cgroup exists already, held by a runtime with another state directory or left by an older version: %w", spec.ID, err)
-	case err != nil:
+	mode, err := cgroups.Detect()
+	if err != nil {
 		return st, fmt.Errorf("cgroup: %w", err)
-	default:
-		defer func() {
-			if derr := cg.Destroy(); derr != nil {
-				err = multierror.Append(err, fmt.Errorf("remove cgroup: %w", derr)).ErrorOrNil()
-			}
-		}()
+	}
+	cgs := startCgroup(&spec, state, mode != cgroups.ModeUnified)
+	defer func() {
+		if derr := cgs.destroy(); derr != nil {
+			err = multierror.Append(err, derr).ErrorOrNil()
+		}
+	}()
+	var cg cgroups.Cgroup // before the init starts: only where it is born in it
+	if mode == cgroups.ModeUnified {
+		if cg, err = cgs.wait(); err != nil {
+			return st, err
+		}
 	}
 
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
@@ -173,7 +170,7 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 			return st, err
 		}
 	}
-	tty, err := release(&spec, cg, parentFD, rootfs, pid, nw)
+	tty, err := release(&spec, cgs, parentFD, rootfs, pid, nw)
 	if tty != nil {
 		// After the wait: the caller's terminal is restored however the
 		// container ended, signals to the runtime included (they end it
@@ -183,6 +180,7 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
+		cg, _ := cgs.wait()
 		return st, explainStartFailure(err, &spec, cg)
 	}
 	return wait(ctx, &spec, cmd)
@@ -340,7 +338,11 @@ func initCommand(spec *Spec, cg cgroups.Cgroup, syncEnd *os.File, uidMap, gidMap
 		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(3+i), fmt.Sprintf("preserved-%d", 3+i)))
 	}
 	cmd.ExtraFiles = append(cmd.ExtraFiles, syncEnd)
-	cmd.Env = []string{fmt.Sprintf("%s=%d", initEnv, 3+spec.PreserveFDs)}
+	// The init's own environment (the command's is sent in its config):
+	// its Go runtime needs no collector for a life of milliseconds, nor
+	// more than one processor (each would be a thread, and pids.max
+	// counts threads).
+	cmd.Env = []string{fmt.Sprintf("%s=%d", initEnv, 3+spec.PreserveFDs), "GOGC=off", "GOMAXPROCS=1"}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = spec.Stdin, spec.Stdout, spec.Stderr
 	// Unless its stdin is a terminal (job control: a background group
 	// reading it would be stopped), the container gets a process group of
@@ -415,7 +417,7 @@ func sysMaps(maps []IDMap) []syscall.SysProcIDMap {
 
 // release walks the init through the sync protocol up to its exec. With
 // TTY it returns the running proxy of the container's pty, error or not.
-func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int, nw *slirp) (tty *ttyProxy, err error) {
+func release(spec *Spec, cgs *cgroupStart, fd int, rootfs string, pid int, nw *slirp) (tty *ttyProxy, err error) {
 	cfg := &initConfig{
 		Rootfs: rootfs, Args: spec.Args, Env: withPath(spec.Env), Cwd: spec.Cwd, Hostname: spec.Hostname,
 		UID: spec.UID, GID: spec.GID, UserName: spec.UserName, GroupName: spec.GroupName, TTY: spec.TTY, Init: spec.Init, Share: spec.Share, Chroot: spec.Chroot, UserNS: spec.UserNS,
@@ -430,13 +432,19 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int, nw *
 	if err := send(fd, message{Kind: msgConfig, Config: cfg}); err != nil {
 		return tty, fmt.Errorf("send config to init: %w", err)
 	}
+	// The init sets its root up meanwhile; if that failed, its error
+	// is what the caller must see, not the placement's.
+	cg, err := cgs.wait()
+	if err != nil {
+		return tty, err
+	}
 	if cg != nil {
 		if err := cg.AddProc(pid); err != nil {
-			return tty, fmt.Errorf("place init in cgroup: %w", err)
+			return tty, pendingInitError(fd, fmt.Errorf("place init in cgroup: %w", err))
 		}
 	}
 	if err := send(fd, message{Kind: msgPlaced}); err != nil {
-		return tty, fmt.Errorf("release init: %w", err)
+		return tty, pendingInitError(fd, fmt.Errorf("release init: %w", err))
 	}
 	_, fds, err := expectFDs(fd, msgReady)
 	if err != nil {
@@ -492,6 +500,21 @@ func release(spec *Spec, cg cgroups.Cgroup, fd int, rootfs string, pid int, nw *
 		return tty, m.Err
 	}
 	return tty, fmt.Errorf("sync: unexpected %q after go", m.Kind)
+}
+
+// pendingInitError returns the error the init reported before it died, if
+// one is waiting on the socket, else err. It never blocks.
+func pendingInitError(fd int, err error) error {
+	buf := make([]byte, maxMessage)
+	n, _, _, _, rerr := unix.Recvmsg(fd, buf, nil, unix.MSG_DONTWAIT) // only on failure: the size does not matter
+	if rerr != nil || n == 0 {
+		return err
+	}
+	var m message
+	if json.Unmarshal(buf[:n], &m) == nil && m.Kind == msgError && m.Err != nil {
+		return m.Err
+	}
+	return err
 }
 
 // A queued signal is offered again to a PID 1 that has no handler for it

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -182,11 +181,6 @@ func (s *Spec) Shares(n Namespace) bool {
 	return false
 }
 
-var (
-	idRe       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-	hostnameRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
-)
-
 // MinMemory is about the least memory the runtime's own init needs to set
 // a container up (measured on Linux 6.18, cgroup v1, 2026-05: starts fail
 // now and then below 1.5M); a smaller limit is refused before anything is
@@ -205,13 +199,13 @@ func (s *Spec) Validate() error {
 	if len(s.Args) == 0 || s.Args[0] == "" {
 		return bad("no command given")
 	}
-	if s.ID != "" && !idRe.MatchString(s.ID) {
+	if s.ID != "" && !validID(s.ID) {
 		return bad("id %q: use 1-64 letters, digits, '_', '.', '-'", s.ID)
 	}
 	if len(s.Hostname) > 64 {
 		return bad("hostname %q: longer than 64 characters", s.Hostname)
 	}
-	if s.Hostname != "" && !hostnameRe.MatchString(s.Hostname) {
+	if s.Hostname != "" && !validHostname(s.Hostname) {
 		return bad("hostname %q: not a valid host name", s.Hostname)
 	}
 	if s.Hostname != "" && s.Shares(NSUTS) {

@@ -124,7 +124,7 @@ func TestDefaultHostname(t *testing.T) {
 		if got != want {
 			t.Errorf("DefaultHostname(%q) = %q, want %q", id, got, want)
 		}
-		if !hostnameRe.MatchString(got) {
+		if !validHostname(got) {
 			t.Errorf("DefaultHostname(%q) = %q is not a valid host name", id, got)
 		}
 	}

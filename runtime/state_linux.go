@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-multierror"
@@ -95,7 +96,10 @@ func stateRoot(dir string, create bool) (string, error) {
 type stateHandle struct {
 	dir  string
 	lock *os.File
-	st   State
+	// mu serializes updates: the cgroup paths are recorded from the
+	// goroutine that makes the cgroup while the init starts.
+	mu sync.Mutex
+	st State
 }
 
 // claimState records a new container and takes its lock. A directory left
@@ -157,6 +161,8 @@ func claimState(root string, st State) (_ *stateHandle, err error) {
 
 // update changes the recorded state.
 func (h *stateHandle) update(f func(*State)) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	f(&h.st)
 	return h.write()
 }
@@ -229,7 +235,7 @@ func readState(dir string) (State, error) {
 // checkedRoot checks a container id given by a user (it becomes a path
 // element) and the state directory.
 func checkedRoot(root, id string) (string, error) {
-	if !idRe.MatchString(id) {
+	if !validID(id) {
 		return "", fmt.Errorf("%w %q: not a container id", ErrNoContainer, id)
 	}
 	return stateRoot(root, false)
@@ -369,7 +375,7 @@ func GC(root string) ([]State, error) {
 			removeTorn(filepath.Join(root, name))
 			continue
 		}
-		if strings.HasPrefix(name, ".") || !idRe.MatchString(name) {
+		if strings.HasPrefix(name, ".") || !validID(name) {
 			continue
 		}
 		st, err := collect(root, name)

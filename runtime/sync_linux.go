@@ -105,9 +105,26 @@ func recv(fd int) (message, error) {
 // recvFDs reads one message and the descriptors that came with it, all
 // close-on-exec. The caller owns (and must close) them, error or not.
 func recvFDs(fd int) (message, []int, error) {
-	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(4*4))
+	reset := false
 	for {
+		// Peek at the datagram's length first: a buffer of maxMessage
+		// for every message would be megabytes per start.
+		size, _, _, _, err := unix.Recvmsg(fd, nil, nil, unix.MSG_PEEK|unix.MSG_TRUNC)
+		if err == unix.EINTR {
+			continue
+		}
+		if err == unix.ECONNRESET && !reset {
+			// The peer closed with a message of ours unread. The kernel
+			// reports that once, before what the peer sent before it
+			// closed (the init's last error): read on for that.
+			reset = true
+			continue
+		}
+		if err != nil {
+			return message{}, nil, err
+		}
+		buf := make([]byte, min(max(size, 1), maxMessage))
 		n, oobn, _, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_CMSG_CLOEXEC)
 		if err == unix.EINTR {
 			continue
@@ -118,6 +135,9 @@ func recvFDs(fd int) (message, []int, error) {
 		fds, ferr := parseRights(oob[:oobn])
 		if ferr != nil {
 			return message{}, fds, fmt.Errorf("bad sync message: %w", ferr)
+		}
+		if n == 0 && reset {
+			return message{}, fds, unix.ECONNRESET // nothing was left: as reported
 		}
 		if n == 0 {
 			return message{}, fds, errClosed

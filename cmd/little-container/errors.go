@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hashicorp/go-multierror"
@@ -61,9 +62,15 @@ func flagName(n string) string {
 	return "--" + clean
 }
 
+// The flag package's messages, compiled only when a flag is wrong: a
+// pattern compiled at start-up costs every container's start.
 var (
-	reInvalidValue = regexp.MustCompile(`(?s)^invalid value "(.*)" for flag -(\S+): (.*)$`)
-	reInvalidBool  = regexp.MustCompile(`(?s)^invalid boolean value "(.*)" for -(\S+): (.*)$`)
+	reInvalidValue = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?s)^invalid value "(.*)" for flag -(\S+): (.*)$`)
+	})
+	reInvalidBool = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?s)^invalid boolean value "(.*)" for -(\S+): (.*)$`)
+	})
 )
 
 // parseFlags parses args with fs, whose own output is silenced, and turns
@@ -85,11 +92,11 @@ func parseFlags(fs *flag.FlagSet, cmd string, args []string) error {
 	if n, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
 		return usageError("flag " + flagName(n) + " needs a value" + see)
 	}
-	if m := reInvalidValue.FindStringSubmatch(msg); m != nil {
+	if m := reInvalidValue().FindStringSubmatch(msg); m != nil {
 		v, _ := strconv.Unquote(`"` + m[1] + `"`)
 		return usageError(fmt.Sprintf("%s %s: %s%s", flagName(m[2]), show(v), m[3], see))
 	}
-	if m := reInvalidBool.FindStringSubmatch(msg); m != nil {
+	if m := reInvalidBool().FindStringSubmatch(msg); m != nil {
 		return usageError(fmt.Sprintf("%s takes no value (got %s)%s", flagName(m[2]), show(m[1]), see))
 	}
 	return usageError(msg + see)

@@ -26,7 +26,9 @@ type hostPTY struct {
 
 func openHostPTY(t *testing.T, rows, cols uint16) *hostPTY {
 	t.Helper()
-	m, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	// The devpts instance's own ptmx: /dev/ptmx is only a way to it,
+	// and a host's may be broken by someone else's test.
+	m, err := unix.Open("/dev/pts/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		t.Skipf("no host pty: %v", err)
 	}

@@ -3,7 +3,6 @@ package cgroups
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -59,12 +58,22 @@ type Config struct {
 	Record func(paths map[string]string) error
 }
 
-var idPattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+// idChars reports whether s is only letters, digits, '_', '.', '-' (by
+// hand: a regular expression would be compiled at every start).
+func idChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // validate rejects what must never reach the file system: ids that are not
 // one path element, negative limits, parents that leave the hierarchy.
 func (c Config) validate() error {
-	if !idPattern.MatchString(c.ID) || c.ID == "." || c.ID == ".." || len(c.ID) > 200 {
+	if !idChars(c.ID) || c.ID == "." || c.ID == ".." || len(c.ID) > 200 {
 		return fmt.Errorf("%w: container id %q must match [a-zA-Z0-9_.-]+ (at most 200 characters, not . or ..)", ErrInvalidConfig, c.ID)
 	}
 	r := c.Resources

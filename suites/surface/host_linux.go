@@ -16,11 +16,12 @@ type HostPTY struct {
 	Master, Slave *os.File
 }
 
-// OpenHostPTY opens a new pair from the host's /dev/ptmx.
+// OpenHostPTY opens a new pair of the host's devpts.
 func OpenHostPTY() (*HostPTY, error) {
-	m, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	// The host devpts instance's own ptmx (/dev/ptmx only leads there).
+	m, err := unix.Open("/dev/pts/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("open /dev/ptmx: %w", err)
+		return nil, fmt.Errorf("open /dev/pts/ptmx: %w", err)
 	}
 	if err := unix.IoctlSetPointerInt(m, unix.TIOCSPTLCK, 0); err != nil {
 		unix.Close(m)
