@@ -5,6 +5,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,6 +42,9 @@ func newReaper() (*reaper, error) {
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
 		return nil, err
 	}
+	// Named for what it is in ps and top (it would show as "exe", the
+	// /proc/self/exe it was started as); the main thread is the process.
+	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte("little-init\x00")[0])), 0, 0, 0)
 	r := &reaper{sigs: make(chan os.Signal, 64)}
 	signal.Notify(r.sigs, append([]os.Signal{unix.SIGCHLD}, reapedSignals...)...)
 	return r, nil
