@@ -155,16 +155,8 @@ func timeRunCPU(argv []string) (time.Duration, time.Duration, error) {
 }
 
 func timeRun(argv []string) (time.Duration, error) {
-	cmd := exec.Command(argv[0], argv[1:]...)
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	start := time.Now()
-	err := cmd.Run()
-	d := time.Since(start)
-	if err != nil {
-		return d, fmt.Errorf("%v: %v: %s", argv, err, errb.String())
-	}
-	return d, nil
+	d, _, err := timeRunCPU(argv)
+	return d, err
 }
 
 func median(s []time.Duration) time.Duration { return pct(s, 50) }

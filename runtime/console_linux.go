@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/term"
 )
 
 // The container's terminal (--tty). The init opens the pty pair itself,
@@ -24,11 +26,11 @@ type console struct {
 // not on a devpts file system.
 func openConsole(uid, gid int) (*console, error) {
 	// /dev/ptmx is a link to pts/ptmx; open the instance's own node.
-	master, err := unix.Open("/dev/pts/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	master, slave, err := term.OpenPTY("/dev/pts/ptmx")
 	if err != nil {
-		return nil, fmt.Errorf("open /dev/pts/ptmx: %w", err)
+		return nil, err
 	}
-	c := &console{master: master, slave: -1}
+	c := &console{master: master, slave: slave}
 	var sfs unix.Statfs_t
 	if err := unix.Fstatfs(master, &sfs); err != nil {
 		c.close()
@@ -38,18 +40,6 @@ func openConsole(uid, gid int) (*console, error) {
 		c.close()
 		return nil, fmt.Errorf("/dev/pts/ptmx is not on a devpts file system (type %#x)", sfs.Type)
 	}
-	if err := unix.IoctlSetPointerInt(master, unix.TIOCSPTLCK, 0); err != nil {
-		c.close()
-		return nil, fmt.Errorf("unlock pty: %w", err)
-	}
-	// TIOCGPTPEER (Linux 4.13+) opens the slave through the master, with
-	// no path lookup a process in the container could redirect.
-	slave, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(master), unix.TIOCGPTPEER, uintptr(unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC))
-	if errno != 0 {
-		c.close()
-		return nil, fmt.Errorf("open pty slave: %w", errno)
-	}
-	c.slave = int(slave)
 	if err := unix.Fchown(c.slave, uid, gid); err != nil {
 		c.close()
 		return nil, fmt.Errorf("chown pty to %d:%d: %w", uid, gid, err)

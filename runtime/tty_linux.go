@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/term"
 )
 
 // ttyDrain bounds how long the runtime keeps copying the container's
@@ -60,7 +62,7 @@ func startTTY(spec *Spec, master int) (*ttyProxy, error) {
 			return nil, err
 		}
 		raw := *saved
-		makeRaw(&raw)
+		term.MakeRaw(&raw)
 		if err := unix.IoctlSetTermios(p.term, unix.TCSETSW, &raw); err != nil {
 			return nil, err
 		}
@@ -123,16 +125,4 @@ func copyWinsize(from, to int) {
 	if err == nil && ws.Row > 0 && ws.Col > 0 {
 		unix.IoctlSetWinsize(to, unix.TIOCSWINSZ, ws)
 	}
-}
-
-// makeRaw is cfmakeraw(3): no line editing, echo, signals or output
-// processing on the caller's terminal; the container's pty does all that.
-func makeRaw(t *unix.Termios) {
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-	t.Oflag &^= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
-	t.Cc[unix.VMIN] = 1
-	t.Cc[unix.VTIME] = 0
 }

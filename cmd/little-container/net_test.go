@@ -33,7 +33,7 @@ func privateNet(t *testing.T, f func() error) {
 		t.Skip("needs slirp4netns (Debian package slirp4netns)")
 	}
 	errc := make(chan error, 1)
-	go func() {
+	work := func() {
 		goruntime.LockOSThread() // never unlocked: the thread is dropped with its namespace
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
 			errc <- fmt.Errorf("unshare net: %w", err)
@@ -46,6 +46,20 @@ func privateNet(t *testing.T, f func() error) {
 			}
 		}
 		errc <- f()
+	}
+	go func() {
+		goruntime.LockOSThread()
+		if unix.Gettid() != unix.Getpid() {
+			work()
+			return
+		}
+		// The main thread: /proc/self/ns/net is its namespace, which
+		// other tests take for the host's, and Go never ends it. Hold it
+		// so that the work gets another thread.
+		defer goruntime.UnlockOSThread()
+		done := make(chan struct{})
+		go func() { defer close(done); work() }()
+		<-done
 	}()
 	if err := <-errc; err != nil {
 		t.Error(err)

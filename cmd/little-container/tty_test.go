@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/term"
 )
 
 // hostPTY is a pty pair of the host's /dev/pts standing in for a person's
@@ -28,18 +30,11 @@ func openHostPTY(t *testing.T, rows, cols uint16) *hostPTY {
 	t.Helper()
 	// The devpts instance's own ptmx: /dev/ptmx is only a way to it,
 	// and a host's may be broken by someone else's test.
-	m, err := unix.Open("/dev/pts/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	m, s, err := term.OpenPTY("/dev/pts/ptmx")
 	if err != nil {
 		t.Skipf("no host pty: %v", err)
 	}
-	if err := unix.IoctlSetPointerInt(m, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	s, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(m), unix.TIOCGPTPEER, uintptr(unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC))
-	if errno != 0 {
-		t.Fatal(errno)
-	}
-	p := &hostPTY{master: os.NewFile(uintptr(m), "ptmx"), slave: os.NewFile(s, "pts")}
+	p := &hostPTY{master: os.NewFile(uintptr(m), "ptmx"), slave: os.NewFile(uintptr(s), "pts")}
 	p.resize(t, rows, cols)
 	t.Cleanup(func() { p.master.Close(); p.slave.Close() })
 	go func() {

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/little-container/little-container/runtime/term"
 	"github.com/little-container/little-container/vm"
 )
 
@@ -97,21 +98,12 @@ func openResultChannel() (*os.File, error) {
 		f.Close()
 		return nil, fmt.Errorf("get termios %s: %w", vm.ResultTTY, err)
 	}
-	makeRaw(t)
+	term.MakeRaw(t)
 	if err := unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, t); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("set termios %s: %w", vm.ResultTTY, err)
 	}
 	return f, nil
-}
-
-// makeRaw is cfmakeraw(3): no newline translation, no echo, 8 bits.
-func makeRaw(t *unix.Termios) {
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-	t.Oflag &^= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
 }
 
 // drain waits until a tty has transmitted everything written to it

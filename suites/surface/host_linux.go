@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime/term"
 )
 
 // HostPTY is a pty pair of the host's devpts, standing in for a person's
@@ -18,21 +20,11 @@ type HostPTY struct {
 
 // OpenHostPTY opens a new pair of the host's devpts.
 func OpenHostPTY() (*HostPTY, error) {
-	// The host devpts instance's own ptmx (/dev/ptmx only leads there).
-	m, err := unix.Open("/dev/pts/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	m, sl, err := term.OpenPTY("/dev/pts/ptmx") // the host devpts instance's own ptmx
 	if err != nil {
-		return nil, fmt.Errorf("open /dev/pts/ptmx: %w", err)
+		return nil, err
 	}
-	if err := unix.IoctlSetPointerInt(m, unix.TIOCSPTLCK, 0); err != nil {
-		unix.Close(m)
-		return nil, fmt.Errorf("unlock pty: %w", err)
-	}
-	s, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(m), unix.TIOCGPTPEER, uintptr(unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC))
-	if errno != 0 {
-		unix.Close(m)
-		return nil, fmt.Errorf("open pty slave: %w", errno)
-	}
-	return &HostPTY{Master: os.NewFile(uintptr(m), "ptmx"), Slave: os.NewFile(s, "pts")}, nil
+	return &HostPTY{Master: os.NewFile(uintptr(m), "ptmx"), Slave: os.NewFile(uintptr(sl), "pts")}, nil
 }
 
 // Close closes both ends.
