@@ -95,6 +95,7 @@ func TestJudgeVolumeAndReadOnly(t *testing.T) {
 		{"held", held, nil, matrix.Pass},
 		{"written", rep(ok("ro-statfs", "rw"), ok("ro-write", ""), failed("ro-remount", "EPERM", "")), []string{"f"}, matrix.Fail},
 		{"remounted", rep(ok("ro-statfs", "ro"), failed("ro-write", "EROFS", ""), ok("ro-remount", "")), nil, matrix.Fail},
+		{"statfs says rw, writes refused", rep(ok("ro-statfs", "rw"), failed("ro-write", "EROFS", ""), failed("ro-remount", "EPERM", "")), nil, matrix.Pass},
 	} {
 		v := &matrix.Verdict{}
 		JudgeReadOnly(v, tc.r, tc.created)
