@@ -170,12 +170,30 @@ func Run(ctx context.Context, spec Spec) (st Status, err error) {
 			return st, err
 		}
 	}
+	// Once its pid is out (pid file, state), the container is the
+	// caller's to signal: if a signal ends it before its exec, that is how
+	// it ended (kill -9 of a fresh container gives 137, not a start error).
+	published := false
+	started := spec.Started
+	spec.Started = func(pid int) error {
+		published = true
+		if started != nil {
+			return started(pid)
+		}
+		return nil
+	}
 	tty, err := release(&spec, cgs, parentFD, rootfs, pid, nw)
 	if tty != nil {
 		// After the wait: the caller's terminal is restored however the
 		// container ended, signals to the runtime included (they end it
 		// through the container).
 		defer tty.stop()
+	}
+	if err != nil && published && errors.Is(err, errInitDied) {
+		cmd.Wait() // it is gone already
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return statusOf(ws), nil
+		}
 	}
 	if err != nil {
 		cmd.Process.Kill()
@@ -450,7 +468,7 @@ func release(spec *Spec, cgs *cgroupStart, fd int, rootfs string, pid int, nw *s
 	if err != nil {
 		closeFDs(fds)
 		if errors.Is(err, errClosed) || errors.Is(err, unix.ECONNRESET) {
-			return tty, fmt.Errorf("container init died during setup")
+			return tty, fmt.Errorf("%w during setup", errInitDied)
 		}
 		return tty, err
 	}
@@ -491,7 +509,7 @@ func release(spec *Spec, cgs *cgroupStart, fd int, rootfs string, pid int, nw *s
 		return tty, nil
 	}
 	if errors.Is(err, unix.ECONNRESET) { // died with "go" unread
-		return tty, fmt.Errorf("container init died before it could exec the command")
+		return tty, fmt.Errorf("%w before it could exec the command", errInitDied)
 	}
 	if err != nil {
 		return tty, fmt.Errorf("wait for exec: %w", err)
@@ -501,6 +519,10 @@ func release(spec *Spec, cgs *cgroupStart, fd int, rootfs string, pid int, nw *s
 	}
 	return tty, fmt.Errorf("sync: unexpected %q after go", m.Kind)
 }
+
+// errInitDied: the init ended without saying why (no error message): a
+// signal, or a limit the kernel enforced.
+var errInitDied = errors.New("container init died")
 
 // pendingInitError returns the error the init reported before it died, if
 // one is waiting on the socket, else err. It never blocks.

@@ -87,6 +87,7 @@ func TestPidsAboveKernelMaxRefusedBeforeSetup(t *testing.T) {
 
 func TestMemoryBelowWhatTheRuntimeNeeds(t *testing.T) {
 	needRoot(t)
+	needMemoryController(t)
 	t.Parallel()
 	root := makeRootfs(t)
 	r := lc(t, testCtx(t), "run", "--rootfs", root, "--memory", "1M", "true")

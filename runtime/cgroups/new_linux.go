@@ -55,10 +55,11 @@ func create(cfg Config, p placement) (_ Cgroup, err error) {
 		}
 	}()
 	// A concurrent Destroy of another container may remove a shared parent
-	// between our mkdirs (ENOENT): start over a few times.
+	// between our mkdirs (ENOENT), or while we read or write its control
+	// files (ENODEV: the cgroup is being removed): start over a few times.
 	for attempt := 1; ; attempt++ {
 		err = c.makeDirs(p)
-		if err == nil || !errors.Is(err, unix.ENOENT) || attempt == 3 {
+		if err == nil || !errors.Is(err, unix.ENOENT) && !errors.Is(err, unix.ENODEV) || attempt == 5 {
 			break
 		}
 	}
