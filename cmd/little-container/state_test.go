@@ -97,7 +97,7 @@ func TestKilledRuntimeLeavesNothing(t *testing.T) {
 					// when PID 1 dies: only the collector can.
 					args = append(args, "--share", "pid")
 				}
-				cmd, pid, _ := startContainer(t, append(args, "sh", "-c", "sleep 60 & sleep 60 & echo ok > /tmp/up; wait")...)
+				cmd, pid, done := startContainer(t, append(args, "sh", "-c", "sleep 60 & sleep 60 & echo ok > /tmp/up; wait")...)
 				waitFile(t, filepath.Join(root, "tmp/up"))
 				pids := cgroupPids(t, id)
 				if len(pids) < 3 {
@@ -111,6 +111,10 @@ func TestKilledRuntimeLeavesNothing(t *testing.T) {
 				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 					t.Fatal(err)
 				}
+				// The runtime is gone only once it is reaped: the parent-death
+				// signal fires when its one thread ends, while its other
+				// threads may still hold its descriptors (the state lock).
+				waitCode(t, done)
 				// The parent-death signal ends PID 1 (and with it its PID
 				// namespace); sharing the host's, the sleeps live on.
 				waitGone(t, "PID 1 after its runtime was killed", pid)
