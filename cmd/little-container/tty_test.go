@@ -240,7 +240,8 @@ func TestTTYCtrlCEndsSleepWithInit(t *testing.T) {
 	}{{true, 130}, {false, -1}} {
 		ctx := testCtx(t)
 		term := openHostPTY(t, 24, 80)
-		args := []string{"run", "--rootfs", makeRootfs(t), "-t"}
+		id := fmt.Sprintf("%s-%v", testID(t), tc.init)
+		args := []string{"run", "--rootfs", makeRootfs(t), "--id", id, "-t"}
 		if tc.init {
 			args = append(args, "--init")
 		}
@@ -254,7 +255,16 @@ func TestTTYCtrlCEndsSleepWithInit(t *testing.T) {
 			select {
 			case c := <-done:
 				t.Errorf("without --init, Ctrl-C ended sleep as PID 1 (exit %d)", c)
+				continue
 			case <-time.After(500 * time.Millisecond):
+			}
+			// End it as a person would from another shell, so that the
+			// runtime removes its cgroup and state itself.
+			if r := lc(t, ctx, "kill", id, "KILL"); r.code != 0 {
+				t.Errorf("kill %s: exit %d %s", id, r.code, r.stderr)
+			}
+			if c := term.wait(t, ctx, done); c != 137 {
+				t.Errorf("after kill %s KILL: exit %d, want 137", id, c)
 			}
 			continue
 		}
