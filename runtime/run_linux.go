@@ -527,8 +527,11 @@ var errInitDied = errors.New("container init died")
 // pendingInitError returns the error the init reported before it died, if
 // one is waiting on the socket, else err. It never blocks.
 func pendingInitError(fd int, err error) error {
-	buf := make([]byte, maxMessage)
-	n, _, _, _, rerr := unix.Recvmsg(fd, buf, nil, unix.MSG_DONTWAIT) // only on failure: the size does not matter
+	buf := make([]byte, maxMessage) // only on failure: the size does not matter
+	n, _, _, _, rerr := unix.Recvmsg(fd, buf, nil, unix.MSG_DONTWAIT)
+	if rerr == unix.ECONNRESET { // reported once, before what the init sent last
+		n, _, _, _, rerr = unix.Recvmsg(fd, buf, nil, unix.MSG_DONTWAIT)
+	}
 	if rerr != nil || n == 0 {
 		return err
 	}

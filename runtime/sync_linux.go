@@ -129,6 +129,11 @@ func recvFDs(fd int) (message, []int, error) {
 		if err == unix.EINTR {
 			continue
 		}
+		if err == unix.ECONNRESET && !reset {
+			// The peer closed between the peek and the read: the same.
+			reset = true
+			continue
+		}
 		if err != nil {
 			return message{}, nil, err
 		}
