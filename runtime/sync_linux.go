@@ -107,18 +107,25 @@ func recv(fd int) (message, error) {
 func recvFDs(fd int) (message, []int, error) {
 	oob := make([]byte, unix.CmsgSpace(4*4))
 	reset := false
+	// retry says whether a failed call is to be made again: on EINTR, and
+	// once on ECONNRESET. The peer closed with a message of ours unread;
+	// the kernel reports that once, before what the peer sent before it
+	// closed (the init's last error): read on for that.
+	retry := func(err error) bool {
+		switch {
+		case err == unix.EINTR:
+			return true
+		case err == unix.ECONNRESET && !reset:
+			reset = true
+			return true
+		}
+		return false
+	}
 	for {
 		// Peek at the datagram's length first: a buffer of maxMessage
 		// for every message would be megabytes per start.
 		size, _, _, _, err := unix.Recvmsg(fd, nil, nil, unix.MSG_PEEK|unix.MSG_TRUNC)
-		if err == unix.EINTR {
-			continue
-		}
-		if err == unix.ECONNRESET && !reset {
-			// The peer closed with a message of ours unread. The kernel
-			// reports that once, before what the peer sent before it
-			// closed (the init's last error): read on for that.
-			reset = true
+		if retry(err) {
 			continue
 		}
 		if err != nil {
@@ -126,12 +133,7 @@ func recvFDs(fd int) (message, []int, error) {
 		}
 		buf := make([]byte, min(max(size, 1), maxMessage))
 		n, oobn, _, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_CMSG_CLOEXEC)
-		if err == unix.EINTR {
-			continue
-		}
-		if err == unix.ECONNRESET && !reset {
-			// The peer closed between the peek and the read: the same.
-			reset = true
+		if retry(err) { // the peer may close between the peek and the read
 			continue
 		}
 		if err != nil {
