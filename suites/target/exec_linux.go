@@ -85,6 +85,12 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 		}
 	} else {
 		cmd.Stdin = o.Stdin
+		if cmd.Stdin == nil {
+			// A pipe at EOF, never the host's /dev/null: a runtime that
+			// chowns its stdio for the container (runsc does) would
+			// change the host's node.
+			cmd.Stdin = strings.NewReader("")
+		}
 	}
 	leak, err := inherit(o)
 	if err != nil {

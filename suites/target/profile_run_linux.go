@@ -390,6 +390,7 @@ func (p *Profile) cleanup(vals values, cred *syscall.Credential, dir string, env
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 		cmd := exec.CommandContext(ctx, host[0], host[1:]...)
 		cmd.Env, cmd.Dir = env, dir
+		cmd.Stdin = strings.NewReader("") // never the host's /dev/null (see execute)
 		if !p.wrapped() {
 			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 		}
