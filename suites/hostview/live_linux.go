@@ -1,0 +1,77 @@
+package hostview
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/little-container/little-container/probes"
+	"github.com/little-container/little-container/suites/target"
+)
+
+// HoldWait bounds how long the host waits for a probe to start holding.
+const HoldWait = 15 * time.Second
+
+// WaitHeld waits until the container's first process is blocked reading
+// its stdin (a probe run with -hold that has done everything before its
+// hold) and returns its host pid.
+func WaitHeld(ctx context.Context, live *target.Live) (int, error) {
+	wctx, cancel := context.WithTimeout(ctx, HoldWait)
+	defer cancel()
+	var pid int
+	err := live.Poll(wctx, "the probe to hold", func() (bool, error) {
+		pid = live.ContainerPID()
+		return pid > 0 && target.ReadingStdin(pid), nil
+	})
+	return pid, err
+}
+
+// Mounts reads the mount table of process pid as the host sees it: mount
+// points relative to that process's root, roots relative to each
+// filesystem (and, for cgroupfs, to the host's cgroup namespace).
+func Mounts(pid int) ([]probes.MountInfo, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", pid))
+	if err != nil {
+		return nil, fmt.Errorf("mountinfo of %d: %w", pid, err)
+	}
+	ms, err := probes.ParseMountInfo(string(b))
+	if err != nil {
+		return ms, fmt.Errorf("mountinfo of %d: %w", pid, err)
+	}
+	return ms, nil
+}
+
+// HostMounts reads the host's own mount table.
+func HostMounts() ([]probes.MountInfo, error) { return Mounts(os.Getpid()) }
+
+// PIDsWithWord lists the host pids whose command line holds word as one of
+// its arguments: how a container's processes are found by their nonce,
+// wherever the runtime put them in the process tree.
+func PIDsWithWord(word string) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	w := []byte(word)
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		for _, a := range bytes.Split(b, []byte{0}) {
+			if bytes.Equal(a, w) {
+				out = append(out, pid)
+				break
+			}
+		}
+	}
+	return out
+}
