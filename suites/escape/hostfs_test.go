@@ -1,7 +1,6 @@
 package escape_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"time"
@@ -57,10 +56,10 @@ func runHostFS(ctx SpecContext, tn, row string, opts target.RunOpts, control boo
 	o.Args = e.ProbeArgs("hold")
 	var findings []hostview.Finding
 	var readErr error
-	o.Inspect = func(ctx context.Context, live *target.Live) error {
-		findings, readErr = hostview.InspectMounts(ctx, live, acct)
-		return nil
-	}
+	o.Inspect = hostview.Look(&readErr, func(pid int) (err error) {
+		findings, err = hostview.AccountMounts(pid, acct)
+		return err
+	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
 	escape.JudgeHostFS(v, findings, readErr)

@@ -1,7 +1,6 @@
 package hostview
 
 import (
-	"context"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -93,13 +92,9 @@ func AccountingFor(rootfs string, volumes []string, objects ...string) (Accounti
 	return a, nil
 }
 
-// InspectMounts waits for the probe to hold and accounts for every mount
-// of the container against a, reading both sides from the host.
-func InspectMounts(ctx context.Context, live *target.Live, a Accounting) ([]Finding, error) {
-	pid, err := WaitHeld(ctx, live)
-	if err != nil {
-		return nil, err
-	}
+// AccountMounts accounts for every mount of the container process pid
+// against a, reading both sides from the host.
+func AccountMounts(pid int, a Accounting) ([]Finding, error) {
 	views, err := ContainerViews(pid)
 	if err != nil {
 		return nil, err

@@ -75,3 +75,18 @@ func PIDsWithWord(word string) []int {
 	}
 	return out
 }
+
+// Look is an Inspect callback for a probe run with a hold: it waits until
+// the probe holds, then calls look with the container process's host pid.
+// Any error is kept in *errp for the judge to report as a problem rather
+// than returned, so that the run's own evidence is still judged.
+func Look(errp *error, look func(pid int) error) func(context.Context, *target.Live) error {
+	return func(ctx context.Context, live *target.Live) error {
+		pid, err := WaitHeld(ctx, live)
+		if err == nil {
+			err = look(pid)
+		}
+		*errp = err
+		return nil
+	}
+}

@@ -1,7 +1,6 @@
 package namespaces_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"time"
@@ -81,10 +80,10 @@ func runEndpoints(ctx SpecContext, tn string, c endpointCase) {
 	o.Args = e.ProbeArgs("endpoints", "-hold")
 	var findings []hostview.Finding
 	var hostErr error
-	o.Inspect = func(ctx context.Context, live *target.Live) error {
-		findings, hostErr = hostview.InspectMounts(ctx, live, acct)
-		return nil
-	}
+	o.Inspect = hostview.Look(&hostErr, func(pid int) (err error) {
+		findings, err = hostview.AccountMounts(pid, acct)
+		return err
+	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
 	namespaces.JudgeEndpoints(v, c.Kind, res.Report, findings, hostErr)

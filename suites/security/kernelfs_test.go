@@ -1,7 +1,6 @@
 package security_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"time"
@@ -78,15 +77,10 @@ func runKernel(ctx SpecContext, tn string, c kernelCase) {
 	o.Args = e.ProbeArgs("kernelfs", append(security.KernelArgs(c.Kind, present), "-hold")...)
 	h := security.KernelHost{Present: present}
 	var inspectErr error
-	o.Inspect = func(ctx context.Context, live *target.Live) error {
-		pid, err := hostview.WaitHeld(ctx, live)
-		if err != nil {
-			inspectErr = err
-			return nil
-		}
-		h.Mounts, inspectErr = security.ContainerKernelMounts(pid)
-		return nil
-	}
+	o.Inspect = hostview.Look(&inspectErr, func(pid int) (err error) {
+		h.Mounts, err = security.ContainerKernelMounts(pid)
+		return err
+	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
 	if inspectErr != nil {
