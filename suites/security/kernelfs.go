@@ -2,6 +2,7 @@ package security
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -50,7 +51,7 @@ func JudgeKernel(v *matrix.Verdict, kind string, rep *probes.Report, h KernelHos
 	if a, ok := check.Attempt(v, rep, "kernelfs-mounts"); ok {
 		seen := strings.Split(a.Value, "\n")
 		for _, m := range h.Mounts {
-			if !contains(seen, m) {
+			if !KernelMountCovered(seen, m) {
 				v.Problem("the host sees %q in the container's mountinfo, but the probe did not cover it", m)
 			}
 		}
@@ -97,6 +98,26 @@ func JudgeKernel(v *matrix.Verdict, kind string, rep *probes.Report, h KernelHos
 	if tried > 0 {
 		v.Score = fmt.Sprintf("%d of %d held", tried-reached, tried)
 	}
+}
+
+// KernelMountCovered says whether the probe covered the proc or sysfs mount
+// m ("fstype root mountpoint"): it listed it, or m sits where the path
+// itself leads (/proc with root "/", /proc/sys with root "/sys", /sys with
+// root "/"), which the probe tries without a mount table.
+func KernelMountCovered(seen []string, m string) bool {
+	if contains(seen, m) {
+		return true
+	}
+	f := strings.Fields(m)
+	if len(f) != 3 {
+		return false
+	}
+	for top, t := range probes.KernelFS {
+		if f[0] == t && path.Join(top, f[1]) == f[2] {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(ss []string, s string) bool {
