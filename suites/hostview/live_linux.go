@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/little-container/little-container/probes"
@@ -88,5 +89,41 @@ func Look(errp *error, look func(pid int) error) func(context.Context, *target.L
 		}
 		*errp = err
 		return nil
+	}
+}
+
+// WaitHeldByWord is WaitHeld for a container with more than one process:
+// the probe is found by a word of its command line (the nonce), among
+// processes that may sit deeper in the tree than it, and is held when it
+// reads its stdin.
+func WaitHeldByWord(ctx context.Context, live *target.Live, word string) (int, error) {
+	wctx, cancel := context.WithTimeout(ctx, HoldWait)
+	defer cancel()
+	var pid int
+	err := live.Poll(wctx, "the probe to hold", func() (bool, error) {
+		for _, p := range PIDsWithWord(word) {
+			if p != live.RuntimePID && target.ReadingStdin(p) {
+				pid = p
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	return pid, err
+}
+
+// KillWord kills every process carrying word in its command line and
+// waits, at most wait, until none is left; it returns those still there.
+func KillWord(word string, wait time.Duration) []int {
+	deadline := time.Now().Add(wait)
+	for {
+		left := PIDsWithWord(word)
+		if len(left) == 0 || time.Now().After(deadline) {
+			return left
+		}
+		for _, p := range left {
+			_ = syscall.Kill(p, syscall.SIGKILL)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -1,0 +1,62 @@
+package probes
+
+import (
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"strconv"
+	"time"
+)
+
+// Probe "linger": leaves a process behind for the killed-runtime check. It
+// starts "linger-child" — a re-exec of itself that sleeps at most -sleep
+// seconds (default 60, at most 120) and exits — without waiting for it,
+// then holds on stdin like every probe the host inspects. Both carry
+// "-nonce <FP.Nonce>" as words of their command lines, which is how the
+// host finds every process of the container. Attempts: "linger-child"
+// (Value its pid as this process sees it), "hold".
+
+func init() {
+	Register("linger", "start a bounded sleeping child, then hold (for the killed-runtime check)", 30*time.Second, runLinger)
+	Register("linger-child", "internal: sleep at most -sleep seconds (run by linger)", 125*time.Second, runLingerChild)
+}
+
+func runLinger(env *Env) error {
+	fs := NewFlags("linger")
+	fs.String("nonce", "", "word by which the host finds this process")
+	sleep := fs.Int("sleep", 60, "seconds the child sleeps")
+	if err := fs.Parse(env.Args); err != nil {
+		return fmt.Errorf("linger: %w", err)
+	}
+	self, err := selfExe()
+	if err != nil {
+		env.Report.Unsupported("linger-child", err.Error())
+	} else {
+		cmd := exec.Command(self, "linger-child", "-nonce", env.FP.Nonce, "-sleep", strconv.Itoa(*sleep))
+		cmd.Args[0] = "probe"
+		cmd.Env = []string{}
+		// Pipes, not /dev/null, which a hermetic rootfs may lack.
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(""), io.Discard, io.Discard
+		if err := cmd.Start(); err != nil {
+			env.Report.Record("linger-child", err, "start")
+		} else {
+			RecordValue(env.Report, "linger-child", nil, strconv.Itoa(cmd.Process.Pid), "started, not waited for")
+			_ = cmd.Process.Release()
+		}
+	}
+	RecordValue(env.Report, "hold", nil, Hold(env.Stdin, 20*time.Second), "")
+	return nil
+}
+
+func runLingerChild(env *Env) error {
+	fs := NewFlags("linger-child")
+	fs.String("nonce", "", "word by which the host finds this process")
+	sleep := fs.Int("sleep", 60, "seconds to sleep")
+	if err := fs.Parse(env.Args); err != nil {
+		return fmt.Errorf("linger-child: %w", err)
+	}
+	time.Sleep(time.Duration(min(max(*sleep, 0), 120)) * time.Second)
+	RecordValue(env.Report, "slept", nil, strconv.Itoa(*sleep), "")
+	return nil
+}

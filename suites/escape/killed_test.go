@@ -1,0 +1,184 @@
+package escape_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	sgc "github.com/little-container/little-container/suites/cgroups"
+	"github.com/little-container/little-container/suites/check"
+	"github.com/little-container/little-container/suites/escape"
+	"github.com/little-container/little-container/suites/hostview"
+	"github.com/little-container/little-container/suites/matrix"
+	"github.com/little-container/little-container/suites/target"
+)
+
+// deathWait bounds how long the container's processes may take to die
+// after the runtime or its cleanup path: a process alive after it is a
+// survivor (the probe's child sleeps for a minute).
+const deathWait = 10 * time.Second
+
+var _ = Describe("killed runtime", Label("escape", "killed"), func() {
+	row := "escape: killed runtime: no process, cgroup or mount of the container outlives it (after the target's cleanup path)"
+	ctl := row + " [control: --share pid, cleanup path not run]"
+	for _, tn := range target.Names() {
+		Context("on "+tn, func() {
+			It(row, SpecTimeout(90*time.Second), func(ctx SpecContext) { runKilled(ctx, tn, row, target.RunOpts{}, false) })
+			It(ctl, Label("control"), SpecTimeout(90*time.Second), func(ctx SpecContext) {
+				runKilled(ctx, tn, ctl, target.RunOpts{Share: []string{"pid"}}, true)
+			})
+		})
+	}
+})
+
+func runKilled(ctx SpecContext, tn, row string, o target.RunOpts, control bool) {
+	cell := matrix.Cell{Area: "escape", Check: row, Target: tn, Control: control}
+	e := check.Prepare(ctx, art, cell, true)
+	if _, ok := e.Target.(*target.OCI); ok && control {
+		matrix.Skip(cell, tn+"'s target ends every run in `delete -f ID`: the cleanup path cannot be left out")
+	}
+	layout, err := sgc.HostLayout()
+	Expect(err).NotTo(HaveOccurred())
+	own, err := target.ProcCgroups(os.Getpid())
+	Expect(err).NotTo(HaveOccurred())
+	nonce := e.FP.Nonce
+	// Whatever happens, nothing of this container outlives the spec.
+	var k escape.Killed
+	DeferCleanup(func() error {
+		if left := hostview.KillWord(nonce, deathWait); len(left) > 0 {
+			return fmt.Errorf("processes %v of the container would not die", left)
+		}
+		return removeCgroups(k.Cgroups)
+	})
+	o.ID, o.Rootfs = target.NewID(), e.Rootfs
+	o.Args = e.ProbeArgs("linger", "-nonce", nonce)
+	var hostErr error
+	o.Inspect = func(ctx context.Context, live *target.Live) error {
+		pid, err := hostview.WaitHeldByWord(ctx, live, nonce)
+		if err != nil {
+			hostErr = err
+			return nil
+		}
+		_ = live.Poll(ctx, "the probe's child", func() (bool, error) {
+			return len(hostview.PIDsWithWord(nonce)) >= 2, nil
+		})
+		k.Before = containerPIDs(nonce, live.RuntimePID)
+		k.Cgroups = containerCgroups(layout, pid, own)
+		if err := syscall.Kill(live.RuntimePID, syscall.SIGKILL); err != nil {
+			hostErr = err
+			return nil
+		}
+		select {
+		case <-live.Done():
+		case <-ctx.Done():
+		}
+		return nil
+	}
+	res, runErr := e.Target.Run(ctx, o)
+	if errors.Is(runErr, target.ErrUnsupported) {
+		matrix.Skip(cell, runErr.Error())
+	}
+	v := check.Judge(res)
+	v = &matrix.Verdict{Evidence: v.Evidence} // the probe is killed: no report is expected
+	if runErr != nil {
+		v.Note("run: %v", runErr)
+	}
+	if hostErr != nil {
+		v.Problem("host side: %v", hostErr)
+	}
+	if c, ok := e.Target.(target.Cleaner); ok && !control {
+		k.Cleanup, _, k.CleanupErr = c.Cleanup(ctx, o.ID)
+	}
+	k.Survivors = survivors(ctx, nonce)
+	for _, d := range k.Cgroups {
+		if _, err := os.Stat(d); err == nil {
+			k.Left = append(k.Left, d)
+		}
+	}
+	k.Mounts, err = escape.HostMountsOutside(e.Rootfs)
+	Expect(err).NotTo(HaveOccurred())
+	escape.JudgeKilled(v, k)
+	e.Finish(v)
+}
+
+// containerPIDs are the processes carrying the nonce, the runtime aside.
+func containerPIDs(nonce string, runtimePID int) []int {
+	var out []int
+	for _, p := range hostview.PIDsWithWord(nonce) {
+		if p != runtimePID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// survivors waits up to deathWait for the container's processes to go and
+// returns those still there.
+func survivors(ctx context.Context, nonce string) []int {
+	deadline := time.Now().Add(deathWait)
+	for {
+		left := hostview.PIDsWithWord(nonce)
+		if len(left) == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			return left
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// containerCgroups are the directories of pid's cgroups that are not the
+// harness's own (a runtime without cgroups leaves its container in ours).
+func containerCgroups(l sgc.Layout, pid int, own map[string]string) []string {
+	cg, err := target.ProcCgroups(pid)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for ctrl, p := range cg {
+		if own[ctrl] == p {
+			continue
+		}
+		var d string
+		if ctrl == "" && !l.V2() {
+			d = unifiedDir(l, p)
+		} else {
+			d, _ = l.Dir(ctrl, cg)
+		}
+		if d != "" && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// unifiedDir is the cgroup2 directory of a hybrid host.
+func unifiedDir(l sgc.Layout, p string) string {
+	for _, m := range l.Mounts {
+		if m.FSType == "cgroup2" {
+			return filepath.Join(m.Mountpoint, p)
+		}
+	}
+	return ""
+}
+
+// removeCgroups removes the directories a killed container left (deepest
+// first); their processes are killed already.
+func removeCgroups(dirs []string) error {
+	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	var errs []error
+	for _, d := range dirs {
+		if err := os.Remove(d); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
