@@ -4,21 +4,21 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Probe "linger": leaves a process behind for the killed-runtime check. It
 // starts "linger-child" — a re-exec of itself that sleeps at most -sleep
 // seconds (default 60, at most 120) and exits — without waiting for it,
-// then holds on stdin like every probe the host inspects. Both carry
+// then holds on stdin (at most 30 s) like every probe the host inspects. Both carry
 // "-nonce <FP.Nonce>" as words of their command lines, which is how the
 // host finds every process of the container. Attempts: "linger-child"
 // (Value its pid as this process sees it), "hold".
 
 func init() {
-	Register("linger", "start a bounded sleeping child, then hold (for the killed-runtime check)", 30*time.Second, runLinger)
+	Register("linger", "start a bounded sleeping child, then hold (for the killed-runtime check)", 45*time.Second, runLinger)
 	Register("linger-child", "internal: sleep at most -sleep seconds (run by linger)", 125*time.Second, runLingerChild)
 }
 
@@ -45,7 +45,7 @@ func runLinger(env *Env) error {
 			_ = cmd.Process.Release()
 		}
 	}
-	RecordValue(env.Report, "hold", nil, Hold(env.Stdin, 20*time.Second), "")
+	RecordValue(env.Report, "hold", nil, Hold(env.Stdin, 30*time.Second), "")
 	return nil
 }
 

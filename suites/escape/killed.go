@@ -7,8 +7,8 @@ import (
 // Killed is what the host saw around a SIGKILL of the runtime process.
 type Killed struct {
 	// Before are the container's processes (found by the nonce) just
-	// before the kill; Survivors those still alive after it (and after the
-	// cleanup path, when there is one).
+	// before the kill; Survivors those still alive after it, before any
+	// cleanup path: the container must die with its runtime.
 	Before, Survivors []int
 	// Cgroups are the container's cgroup directories (those not the
 	// harness's own); Left those still there afterwards.
@@ -22,10 +22,11 @@ type Killed struct {
 	CleanupErr error
 }
 
-// JudgeKilled decides the killed-runtime row: after the runtime was killed
-// (and its own cleanup path ran, where it has one) no process of the
-// container may be alive and nothing the runtime made — cgroup, mount —
-// may be left. The container must have had its processes to begin with.
+// JudgeKilled decides the killed-runtime row: once the runtime was killed
+// no process of the container may stay alive, and after the target's own
+// cleanup path (where it has one) nothing the runtime made — cgroup,
+// mount — may be left. The container must have had its processes to begin
+// with.
 func JudgeKilled(v *matrix.Verdict, k Killed) {
 	if len(k.Before) < 2 {
 		v.Problem("before the kill the host found %d of the container's processes (want the probe and its child): %v", len(k.Before), k.Before)
