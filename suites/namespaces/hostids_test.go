@@ -102,7 +102,10 @@ func runTimeNS(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 	if err != nil {
 		matrix.Skip(cell, "kernel without time namespaces: "+err.Error())
 	}
-	promised, _ := e.Target.Can(target.ShareKnob("time"))
+	// Expressible with no reason: the runtime makes one by default. A reason
+	// with it ("already shared") is a runtime that never makes one.
+	ok, why := e.Target.Can(target.ShareKnob("time"))
+	promised := ok && why == ""
 	o.Args = e.ProbeArgs("hold")
 	var self, children hostview.Identity
 	var hostErr error

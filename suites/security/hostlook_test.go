@@ -101,7 +101,8 @@ func runLSM(ctx SpecContext, tn, row string, o target.RunOpts, control bool) {
 	}
 	Expect(err).NotTo(HaveOccurred())
 	e := check.Prepare(ctx, art, cell, true)
-	promised, _ := e.Target.Can(target.KnobLSMOff)
+	ok, why := e.Target.Can(target.KnobLSMOff)
+	promised := ok && why == ""
 	o.Args = e.ProbeArgs("hold")
 	var label string
 	var hostErr error
