@@ -9,16 +9,19 @@ import (
 	"time"
 )
 
-// Probe "linger": leaves a process behind for the killed-runtime check. It
+// Probe "linger": leaves processes behind for the killed-runtime check. It
 // starts "linger-child" — a re-exec of itself that sleeps at most -sleep
 // seconds (default 60, at most 120) and exits — without waiting for it,
-// then holds on stdin (at most 30 s) like every probe the host inspects. Both carry
-// "-nonce <FP.Nonce>" as words of their command lines, which is how the
-// host finds every process of the container. Attempts: "linger-child"
-// (Value its pid as this process sees it), "hold".
+// then holds on stdin (at most 30 s) like every probe the host inspects,
+// and then, unlike the others, goes on sleeping for the rest of -sleep: a
+// runtime whose death closes the container's stdin must not see its
+// container end for that reason alone. Both carry "-nonce <FP.Nonce>" as
+// words of their command lines, which is how the host finds (and in the end
+// kills) every process of the container. Attempts: "linger-child" (Value
+// its pid as this process sees it), "hold", "lingered".
 
 func init() {
-	Register("linger", "start a bounded sleeping child, then hold (for the killed-runtime check)", 45*time.Second, runLinger)
+	Register("linger", "start a bounded sleeping child, hold, then sleep on (for the killed-runtime check)", 125*time.Second, runLinger)
 	Register("linger-child", "internal: sleep at most -sleep seconds (run by linger)", 125*time.Second, runLingerChild)
 }
 
@@ -45,7 +48,13 @@ func runLinger(env *Env) error {
 			_ = cmd.Process.Release()
 		}
 	}
+	start := time.Now()
 	RecordValue(env.Report, "hold", nil, Hold(env.Stdin, 30*time.Second), "")
+	rest := time.Duration(min(max(*sleep, 0), 120))*time.Second - time.Since(start)
+	if rest > 0 {
+		time.Sleep(rest)
+	}
+	RecordValue(env.Report, "lingered", nil, time.Since(start).Round(time.Second).String(), "")
 	return nil
 }
 

@@ -83,6 +83,10 @@ func runKilled(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 			return nil
 		}
 		k.Survivors = survivors(ctx, nonce)
+		// Judged; now nothing of it may hold the run's pipes open.
+		if left := hostview.KillWord(nonce, deathWait); len(left) > 0 {
+			hostErr = fmt.Errorf("processes %v of the container would not die", left)
+		}
 		return nil
 	}
 	res, runErr := e.Target.Run(ctx, o)
