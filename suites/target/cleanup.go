@@ -18,11 +18,12 @@ type Cleaner interface {
 	Cleanup(ctx context.Context, id string) (argv []string, ok bool, err error)
 }
 
-// Cleanup implements Cleaner: `little-container delete ID`, then `gc`, where
-// the built CLI lists those subcommands in its help.
+// Cleanup implements Cleaner: `little-container delete ID` where the built
+// CLI has it. Not `gc`, which collects every stale container of the host,
+// other people's included.
 func (l *LittleContainer) Cleanup(ctx context.Context, id string) ([]string, bool, error) {
 	var ran []string
-	for _, sub := range [][]string{{"delete", id}, {"gc"}} {
+	for _, sub := range [][]string{{"delete", id}} {
 		if !cliHasCommand(l.Bin, sub[0]) {
 			continue
 		}
