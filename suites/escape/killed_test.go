@@ -26,7 +26,7 @@ import (
 // deathWait bounds how long the container's processes may take to die
 // after the runtime or its cleanup path: a process alive after it is a
 // survivor (the probe's child sleeps for a minute).
-const deathWait = 10 * time.Second
+const deathWait = 5 * time.Second
 
 var _ = Describe("killed runtime", Label("escape", "killed"), func() {
 	row := "escape: killed runtime: no process, cgroup or mount of the container outlives it (after the target's cleanup path)"
