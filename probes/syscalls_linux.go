@@ -127,3 +127,12 @@ func personalityCall() (uintptr, unix.Errno) {
 	}
 	return r1, e
 }
+
+// HarmlessCalls names the calls this probe has a harmless form of here.
+func HarmlessCalls() []string {
+	out := make([]string, len(harmlessCalls))
+	for i, c := range harmlessCalls {
+		out[i] = c.name
+	}
+	return out
+}
