@@ -42,6 +42,8 @@ func runFDs(ctx SpecContext, tn, row string, preserve int, control bool) {
 	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
-	escape.JudgeFDs(v, fds, nil, hostErr)
+	if hostview.HostSide(v, hostErr) {
+		escape.JudgeFDs(v, fds, nil, nil)
+	}
 	e.Finish(v)
 }

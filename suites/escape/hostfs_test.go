@@ -62,7 +62,9 @@ func runHostFS(ctx SpecContext, tn, row string, opts target.RunOpts, control boo
 	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
-	escape.JudgeHostFS(v, findings, readErr)
+	if hostview.HostSide(v, readErr) {
+		escape.JudgeHostFS(v, findings, nil)
+	}
 	e.Finish(v)
 }
 

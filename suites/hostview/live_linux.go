@@ -3,6 +3,7 @@ package hostview
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,6 +13,12 @@ import (
 	"github.com/little-container/little-container/probes"
 	"github.com/little-container/little-container/suites/target"
 )
+
+// ErrSandboxed says the container's processes are not host processes
+// (gVisor runs them in a kernel of its own): /proc/<pid> on the host shows
+// the sandbox, not the container, so what the host would read there is no
+// evidence about the container.
+var ErrSandboxed = errors.New("the container's processes are not host processes")
 
 // HoldWait bounds how long the host waits for a probe to start holding.
 const HoldWait = 15 * time.Second
@@ -83,6 +90,10 @@ func PIDsWithWord(word string) []int {
 // than returned, so that the run's own evidence is still judged.
 func Look(errp *error, look func(pid int) error) func(context.Context, *target.Live) error {
 	return func(ctx context.Context, live *target.Live) error {
+		if why := live.Sandboxed(); why != "" {
+			*errp = fmt.Errorf("%w: %s", ErrSandboxed, why)
+			return nil
+		}
 		pid, err := WaitHeld(ctx, live)
 		if err == nil {
 			err = look(pid)

@@ -86,6 +86,10 @@ func runEndpoints(ctx SpecContext, tn string, c endpointCase) {
 	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
+	if hostview.Sandboxed(hostErr) {
+		v.Note("%v: judged by the probe alone", hostErr)
+		hostErr = nil
+	}
 	namespaces.JudgeEndpoints(v, c.Kind, res.Report, findings, hostErr)
 	e.Finish(v)
 }

@@ -73,9 +73,7 @@ func runUserMap(ctx SpecContext, tn, row string, o target.RunOpts, control bool)
 	if asked != "" {
 		v.Note("%s", asked)
 	}
-	if hostErr != nil {
-		v.Problem("host side: %v", hostErr)
-	} else {
+	if hostview.HostSide(v, hostErr) {
 		namespaces.JudgeRootMapping(v, m)
 	}
 	e.Finish(v)
@@ -118,9 +116,7 @@ func runTimeNS(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
-	if hostErr != nil {
-		v.Problem("host side: %v", hostErr)
-	} else {
+	if hostview.HostSide(v, hostErr) {
 		namespaces.JudgeTimeNS(v, host, self, children, promised, tn)
 	}
 	e.Finish(v)

@@ -70,9 +70,7 @@ func runDevNodes(ctx SpecContext, tn, row string, o target.RunOpts, control bool
 	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
-	if hostErr != nil {
-		v.Problem("host side: %v", hostErr)
-	} else {
+	if hostview.HostSide(v, hostErr) {
 		security.JudgeDeviceInodes(v, nodes, rootIsHostRoot)
 	}
 	e.Finish(v)
@@ -112,9 +110,7 @@ func runLSM(ctx SpecContext, tn, row string, o target.RunOpts, control bool) {
 	})
 	res := e.Run(ctx, o)
 	v := check.Judge(res)
-	if hostErr != nil {
-		v.Problem("host side: %v", hostErr)
-	} else {
+	if hostview.HostSide(v, hostErr) {
 		security.JudgeLSM(v, hostLabel, label, "", promised, tn)
 	}
 	e.Finish(v)
