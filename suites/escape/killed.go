@@ -13,6 +13,9 @@ type Killed struct {
 	// Cgroups are the container's cgroup directories (those not the
 	// harness's own); Left those still there afterwards.
 	Cgroups, Left []string
+	// Shared are container cgroups still there that other processes hold
+	// now: not judged (another run of the same runtime shares them).
+	Shared []string
 	// Mounts are host mount points below the rootfs afterwards.
 	Mounts []string
 	// Cleanup is what the target's cleanup path ran; empty when it has
@@ -44,6 +47,9 @@ func JudgeKilled(v *matrix.Verdict, k Killed) {
 	}
 	for _, d := range k.Left {
 		v.Leak("cgroup %s left behind", d)
+	}
+	for _, d := range k.Shared {
+		v.Note("cgroup %s is still there, shared: not judged", d)
 	}
 	for _, m := range k.Mounts {
 		v.Leak("mount %s left on the host", m)

@@ -54,11 +54,12 @@ func runKilled(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 	nonce := e.FP.Nonce
 	// Whatever happens, nothing of this container outlives the spec.
 	var k escape.Killed
+	cgroupIDs := map[string]hostview.Identity{} // each container cgroup as it was while the container ran
 	DeferCleanup(func() error {
 		if left := hostview.KillWord(nonce, deathWait); len(left) > 0 {
 			return fmt.Errorf("processes %v of the container would not die", left)
 		}
-		return removeCgroups(k.Cgroups)
+		return removeCgroups(cgroupIDs)
 	})
 	o.ID, o.Rootfs = target.NewID(), e.Rootfs
 	o.Args = e.ProbeArgs("linger", "-nonce", nonce)
@@ -78,6 +79,11 @@ func runKilled(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 		})
 		k.Before = containerPIDs(nonce, live.RuntimePID)
 		k.Cgroups = containerCgroups(layout, pid, own)
+		for _, d := range k.Cgroups {
+			if id, err := hostview.Stat(d); err == nil {
+				cgroupIDs[d] = id
+			}
+		}
 		if err := syscall.Kill(live.RuntimePID, syscall.SIGKILL); err != nil {
 			hostErr = err
 			return nil
@@ -114,8 +120,11 @@ func runKilled(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 		k.Cleanup = p.Cleanup
 	}
 	for _, d := range k.Cgroups {
-		if _, err := os.Stat(d); err == nil {
+		switch left, procs := sameCgroup(d, cgroupIDs[d]); {
+		case left && procs == 0:
 			k.Left = append(k.Left, d)
+		case left:
+			k.Shared = append(k.Shared, fmt.Sprintf("%s (%d processes of others in it)", d, procs))
 		}
 	}
 	k.Mounts, err = escape.HostMountsOutside(e.Rootfs)
@@ -203,12 +212,36 @@ func unifiedDir(l sgc.Layout, p string) string {
 	return ""
 }
 
+// sameCgroup says whether the cgroup directory d is still the one the
+// container was in (same inode: not one made anew by someone since) and how
+// many processes it holds now.
+func sameCgroup(d string, was hostview.Identity) (bool, int) {
+	id, err := hostview.Stat(d)
+	if err != nil || !id.Same(was) {
+		return false, 0
+	}
+	b, err := os.ReadFile(filepath.Join(d, "cgroup.procs"))
+	if err != nil {
+		return true, 0
+	}
+	return true, len(strings.Fields(string(b)))
+}
+
 // removeCgroups removes the directories a killed container left (deepest
-// first); their processes are killed already.
-func removeCgroups(dirs []string) error {
+// first; their processes are killed already), but only those that are
+// still the container's own and empty: a cgroup another run shares (nspawn's
+// "payload" under a common parent) is not the spec's to remove.
+func removeCgroups(ids map[string]hostview.Identity) error {
+	dirs := make([]string, 0, len(ids))
+	for d := range ids {
+		dirs = append(dirs, d)
+	}
 	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
 	var errs []error
 	for _, d := range dirs {
+		if same, procs := sameCgroup(d, ids[d]); !same || procs > 0 {
+			continue
+		}
 		if err := os.Remove(d); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}
