@@ -1,6 +1,8 @@
 package namespaces
 
 import (
+	"strings"
+
 	"github.com/little-container/little-container/probes"
 	"github.com/little-container/little-container/suites/check"
 	"github.com/little-container/little-container/suites/hostview"
@@ -33,9 +35,12 @@ var endpointAttempts = map[string][]struct {
 		{"abstract-socket", "host abstract unix socket", nil},
 		{"unix-socket-path", "host pathname unix socket at its host path", []string{"EACCES", "EPERM", "ECONNREFUSED"}},
 		{"tcp-loopback", "host loopback TCP listener", nil},
-		{"host-objects-anywhere", "host socket or shm file found by identity in the tree", nil},
 	},
 }
+
+// anywhereKind is, per row, which of the objects the probe's walk found
+// (Value lines "<path> (<kind>)") the row judges.
+var anywhereKind = map[string]string{EndpointsIPC: "shm file", EndpointsSockets: "unix socket"}
 
 // JudgeEndpoints decides one endpoint row from the probe and the host's
 // accounting of the container's mounts (only its host-object findings
@@ -61,6 +66,13 @@ func JudgeEndpoints(v *matrix.Verdict, row string, rep *probes.Report, findings 
 			v.Leak("%s exists from inside (%s %s)", e.what, e.name, a.Errno)
 		}
 		tried++
+	}
+	if a, ok := check.Attempt(v, rep, "host-objects-anywhere"); ok && a.Outcome == probes.Succeeded {
+		for _, line := range strings.Split(a.Value, "\n") {
+			if strings.HasSuffix(line, "("+anywhereKind[row]+")") {
+				v.Leak("the host %s found by its identity inside at %s", anywhereKind[row], strings.TrimSuffix(line, " ("+anywhereKind[row]+")"))
+			}
+		}
 	}
 	if row == EndpointsSockets || row == EndpointsIPC {
 		if hostErr != nil {

@@ -14,7 +14,7 @@ func TestJudgeEndpoints(t *testing.T) {
 		return probes.Attempt{Name: n, Outcome: probes.Failed, Errno: errno}
 	}
 	isolatedIPC := []probes.Attempt{failed("sysv-shm", "ENOENT"), failed("sysv-msg", "ENOENT"), failed("sysv-sem", "ENOENT"),
-		failed("posix-mq", "ENOENT"), failed("posix-shm", "ENOENT")}
+		failed("posix-mq", "ENOENT"), failed("posix-shm", "ENOENT"), failed("host-objects-anywhere", "")}
 	isolatedSock := []probes.Attempt{failed("abstract-socket", "ECONNREFUSED"), failed("unix-socket-path", "ENOENT"),
 		failed("tcp-loopback", "ECONNREFUSED"), failed("host-objects-anywhere", "")}
 	rep := func(as ...probes.Attempt) *probes.Report {
@@ -45,6 +45,9 @@ func TestJudgeEndpoints(t *testing.T) {
 		{"sockets isolated", EndpointsSockets, isolatedSock, nil, matrix.Pass, ""},
 		{"socket found by the host", EndpointsSockets, isolatedSock, []hostview.Finding{{Kind: hostview.KindHostObject, Leak: true, Detail: "the host unix socket is visible inside at /x"}}, matrix.Fail, "visible inside at /x"},
 		{"socket path exists", EndpointsSockets, with(isolatedSock, failed("unix-socket-path", "ECONNREFUSED")), nil, matrix.Fail, "pathname"},
+		{"walk found the socket", EndpointsSockets, with(isolatedSock, probes.Attempt{Name: "host-objects-anywhere", Outcome: probes.Succeeded, Value: "/srv/x/fp.sock (unix socket)"}), nil, matrix.Fail, "at /srv/x/fp.sock"},
+		{"walk found only the shm file: not the sockets row's", EndpointsSockets, with(isolatedSock, probes.Attempt{Name: "host-objects-anywhere", Outcome: probes.Succeeded, Value: "/dev/shm/lc-fp (shm file)"}), nil, matrix.Pass, ""},
+		{"walk found the shm file", EndpointsIPC, with(isolatedIPC, probes.Attempt{Name: "host-objects-anywhere", Outcome: probes.Succeeded, Value: "/dev/shm/lc-fp (shm file)"}), nil, matrix.Fail, "shm file found"},
 	} {
 		v := &matrix.Verdict{}
 		JudgeEndpoints(v, c.row, rep(c.as...), c.findings, nil)
