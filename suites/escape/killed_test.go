@@ -78,7 +78,14 @@ func runKilled(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 			return len(hostview.PIDsWithWord(nonce)) >= 2, nil
 		})
 		k.Before = containerPIDs(nonce, live.RuntimePID)
+		// The container's cgroups, and those the runtime moved itself into
+		// (LXC's monitor): both are the run's, and must go.
 		k.Cgroups = containerCgroups(layout, pid, own)
+		for _, d := range containerCgroups(layout, live.RuntimePID, own) {
+			if !slices.Contains(k.Cgroups, d) {
+				k.Cgroups = append(k.Cgroups, d)
+			}
+		}
 		for _, d := range k.Cgroups {
 			if id, err := hostview.Stat(d); err == nil {
 				cgroupIDs[d] = id
