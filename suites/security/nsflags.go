@@ -14,11 +14,12 @@ import (
 const NamespaceRequests = "seccomp-namespaces"
 
 // JudgeNamespaceRequests decides the one-flag-at-a-time row. The
-// reference denies every request to a default container; per attempt, the
-// profile's errno for that way (EPERM, ENOSYS for clone3) is denied, EPERM
-// where the kernel needs a capability first is denied by the filter or by
-// the missing capability (noted), and anything else — success included —
-// reached the kernel: a leak. The score is "N of M denied".
+// reference denies every request to a default container; per attempt,
+// EPERM (a filter's answer, or the kernel's own where it needs a
+// capability: noted) and ENOSYS (Docker's answer to clone3, or any
+// filter's ENOSYS: the kernel has all four calls) are denied; anything
+// else — success, or EINVAL, EUSERS, ... from the kernel — reached the
+// kernel: a leak. The score is "N of M denied".
 func JudgeNamespaceRequests(v *matrix.Verdict, rep *probes.Report) {
 	if rep == nil {
 		return
@@ -44,14 +45,18 @@ func JudgeNamespaceRequests(v *matrix.Verdict, rep *probes.Report) {
 			call := strings.TrimSuffix(a.Detail, " "+probes.CapFirstMark)
 			capFirst := strings.HasSuffix(a.Detail, probes.CapFirstMark)
 			switch {
-			case a.Errno == reference.NamespaceErrno(way):
+			case a.Errno == "EPERM":
+				// A filter's answer (Docker's for all but clone3), or the
+				// kernel's own where it needs a capability (every flag
+				// but user) or refuses a chrooted caller a user namespace.
 				denied++
-				if capFirst && a.Errno == "EPERM" {
+				if capFirst {
 					ambiguous++
 				}
-			case a.Errno == "EPERM" && capFirst:
+			case a.Errno == reference.NamespaceErrno(way), a.Errno == "ENOSYS":
+				// Docker's clone3 answer, or a filter answering ENOSYS: the
+				// kernel implements all four calls.
 				denied++
-				ambiguous++
 			default:
 				v.Leak("%s reached the kernel (%s from %s); Docker's profile denies it", name, a.Value, call)
 			}

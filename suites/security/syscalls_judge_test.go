@@ -99,8 +99,6 @@ func TestJudgeNamespaceRequests(t *testing.T) {
 	if c := v.Apply(matrix.Cell{}); c.Status != matrix.Fail || !strings.Contains(c.Reason, "ns:clone:user") {
 		t.Errorf("forgot NEWUSER: %s %s", c.Status, c.Reason)
 	}
-	// clone3 refused with EPERM where the kernel needs no capability: the
-	// kernel would have made it, so EPERM there is a filter's, not a leak;
 	// clone3 answered EINVAL reached the kernel.
 	v = &matrix.Verdict{}
 	JudgeNamespaceRequests(v, build(func(way, ns string) probes.Attempt {
@@ -111,6 +109,18 @@ func TestJudgeNamespaceRequests(t *testing.T) {
 	}))
 	if c := v.Apply(matrix.Cell{}); c.Status != matrix.Fail {
 		t.Errorf("clone3 EINVAL: %s", c.Status)
+	}
+	// clone3 of a user namespace refused with EPERM (a filter's errno, or
+	// the kernel refusing a chrooted caller) is a denial, not a leak.
+	v = &matrix.Verdict{}
+	JudgeNamespaceRequests(v, build(func(way, ns string) probes.Attempt {
+		if way == "clone3" && ns == "user" {
+			return probes.Attempt{Outcome: probes.Failed, Errno: "EPERM", Value: "EPERM", Detail: "clone3"}
+		}
+		return filtered(way, ns)
+	}))
+	if c := v.Apply(matrix.Cell{}); c.Status != matrix.Pass {
+		t.Errorf("clone3 EPERM: %s %s", c.Status, c.Reason)
 	}
 }
 func itoa(n int) string { return strconv.Itoa(n) }
