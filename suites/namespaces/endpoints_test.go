@@ -42,14 +42,7 @@ func endpointCases() []endpointCase {
 var _ = Describe("host endpoints", Label("ns", "endpoints"), func() {
 	for _, tn := range target.Names() {
 		Context("on "+tn, func() {
-			var entries []TableEntry
-			for _, c := range endpointCases() {
-				args := []any{SpecTimeout(60 * time.Second), c}
-				if c.Control {
-					args = append([]any{Label("control")}, args...)
-				}
-				entries = append(entries, Entry(c.Row, args...))
-			}
+			entries := check.Entries(endpointCases(), 60*time.Second)
 			DescribeTable("stay out of reach",
 				func(ctx SpecContext, c endpointCase) { runEndpoints(ctx, tn, c) },
 				entries,
@@ -93,3 +86,9 @@ func runEndpoints(ctx SpecContext, tn string, c endpointCase) {
 	namespaces.JudgeEndpoints(v, c.Kind, res.Report, findings, hostErr)
 	e.Finish(v)
 }
+
+// RowName and IsControl make endpointCase a check.Row.
+func (c endpointCase) RowName() string { return c.Row }
+
+// IsControl implements check.Row.
+func (c endpointCase) IsControl() bool { return c.Control }

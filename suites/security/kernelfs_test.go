@@ -50,14 +50,7 @@ func kernelCases() []kernelCase {
 var _ = Describe("kernel interfaces", Label("security", "kernelfs"), func() {
 	for _, tn := range target.Names() {
 		Context("on "+tn, func() {
-			var entries []TableEntry
-			for _, c := range kernelCases() {
-				args := []any{SpecTimeout(60 * time.Second), c}
-				if c.Control {
-					args = append([]any{Label("control")}, args...)
-				}
-				entries = append(entries, Entry(c.Row, args...))
-			}
+			entries := check.Entries(kernelCases(), 60*time.Second)
 			DescribeTable("stay out of reach",
 				func(ctx SpecContext, c kernelCase) { runKernel(ctx, tn, c) },
 				entries,
@@ -93,3 +86,9 @@ func runKernel(ctx SpecContext, tn string, c kernelCase) {
 	security.JudgeKernel(v, c.Kind, res.Report, h)
 	e.Finish(v)
 }
+
+// RowName and IsControl make kernelCase a check.Row.
+func (c kernelCase) RowName() string { return c.Row }
+
+// IsControl implements check.Row.
+func (c kernelCase) IsControl() bool { return c.Control }

@@ -37,14 +37,7 @@ var _ = Describe("seccomp against Docker's default profile", Label("security", "
 	kernel := security.KallsymsKernel()
 	for _, tn := range target.Names() {
 		Context("on "+tn, func() {
-			var entries []TableEntry
-			for _, c := range seccompRefCases() {
-				args := []any{SpecTimeout(60 * time.Second), c}
-				if c.Control {
-					args = append([]any{Label("control")}, args...)
-				}
-				entries = append(entries, Entry(c.Row, args...))
-			}
+			entries := check.Entries(seccompRefCases(), 60*time.Second)
 			DescribeTable("denies what the reference denies",
 				func(ctx SpecContext, c seccompRefCase) {
 					cell := matrix.Cell{Area: "security", Check: c.Row, Target: tn, Control: c.Control}
@@ -70,3 +63,9 @@ var _ = Describe("seccomp against Docker's default profile", Label("security", "
 		})
 	}
 })
+
+// RowName and IsControl make seccompRefCase a check.Row.
+func (c seccompRefCase) RowName() string { return c.Row }
+
+// IsControl implements check.Row.
+func (c seccompRefCase) IsControl() bool { return c.Control }
