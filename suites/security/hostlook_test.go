@@ -22,16 +22,19 @@ import (
 
 var _ = Describe("device inodes", Label("security", "devnodes"), func() {
 	row := "security: device nodes are not the host's own inodes (root without a user namespace)"
-	ctl := row + " [control: --volume /dev:/dev]"
+	ctl := row + " [control: --volume /dev/null:/dev/null:ro]"
 	for _, tn := range target.Names() {
 		Context("on "+tn, func() {
 			It(row, SpecTimeout(45*time.Second), func(ctx SpecContext) {
 				runDevNodes(ctx, tn, row, target.RunOpts{}, false)
 			})
 			It(ctl, Label("control"), SpecTimeout(45*time.Second), func(ctx SpecContext) {
-				// The host's /dev bound in wholesale, a common careless
-				// configuration; the probe only holds, nothing is opened.
-				runDevNodes(ctx, tn, ctl, target.RunOpts{Volumes: []target.Volume{{Host: "/dev", Container: "/dev"}}}, true)
+				// One host node bound in, read-only: the careless
+				// configuration in its safe form. Never bind the host's
+				// whole /dev: a runtime that populates the container's
+				// /dev (LXC, runc) would then create, replace and chown
+				// nodes in the host's own /dev. The probe only holds.
+				runDevNodes(ctx, tn, ctl, target.RunOpts{Volumes: []target.Volume{{Host: "/dev/null", Container: "/dev/null", ReadOnly: true}}}, true)
 			})
 		})
 	}
