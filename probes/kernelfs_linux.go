@@ -33,6 +33,7 @@ package probes
 //	hold              with -hold: "eof" or "timeout".
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -170,13 +171,28 @@ func kernelOpenW(r *Report, name, ref, loc string) {
 	RecordValue(r, name, nil, ref, "opened "+loc+" for writing (closed without writing)")
 }
 
-// kernelOpenR opens loc for reading and closes it unread.
+// kernelOpenR opens loc for reading and closes it unread. What opens but
+// is not on the kernel file system the reference path belongs to is a
+// mask (/dev/null bound over it), not the kernel's file: held.
 func kernelOpenR(r *Report, name, ref, loc string) {
 	fd, err := openRetry(loc, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY|unix.O_NONBLOCK)
 	if err != nil {
 		RecordValue(r, name, fmt.Errorf("open %s: %w", loc, err), ref, openDefence(err))
 		return
 	}
-	unix.Close(fd)
+	defer unix.Close(fd)
+	// Only a file system known not to be the kernel's counts as a mask;
+	// where fstatfs fails, the open stands as a leak.
+	var sfs unix.Statfs_t
+	if fstype, _ := KernelFSType(ref); fstype != "" && unix.Fstatfs(fd, &sfs) == nil && int64(sfs.Type) != kernelFSMagic[fstype] {
+		RecordValue(r, name, fmt.Errorf("%s is on a file system of type %#x, not %s: %w", loc, sfs.Type, fstype, errOpenedMask), ref, "opened the mask, not the kernel's file")
+		return
+	}
 	RecordValue(r, name, nil, ref, "opened "+loc+" for reading (closed unread)")
 }
+
+// kernelFSMagic is the statfs type of each KernelFS file system.
+var kernelFSMagic = map[string]int64{"proc": unix.PROC_SUPER_MAGIC, "sysfs": unix.SYSFS_MAGIC}
+
+// errOpenedMask fails an open-only attempt that reached a mask.
+var errOpenedMask = errors.New("opened a mask (e.g. /dev/null bound over it)")
