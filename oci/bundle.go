@@ -82,8 +82,9 @@ var namespaceTypes = []struct {
 	{"uts", specs.UTSNamespace}, {"mnt", specs.MountNamespace}, {"cgroup", specs.CgroupNamespace},
 }
 
-// Spec builds the config for o.
-func Spec(o Options) *specs.Spec {
+// Spec builds the config for o. It fails only when the host's /proc cannot
+// be listed for its root-only files (see the masked paths below).
+func Spec(o Options) (*specs.Spec, error) {
 	caps := capability.NewSet(capability.Default...)
 	if o.Capabilities != nil {
 		caps = *o.Capabilities
@@ -163,10 +164,17 @@ func Spec(o Options) *specs.Spec {
 		s.Linux.Seccomp = seccomp()
 	}
 	if !o.Unmasked {
-		s.Linux.MaskedPaths = slices.Clone(runtime.MaskedPaths)
+		// little-container finds the root-only files of /proc as it sets
+		// up; a bundle names them, read from the host's /proc when it is
+		// written (the modes are the kernel's, the same in every proc).
+		rootOnly, err := runtime.RootOnlyProcFiles("/proc")
+		if err != nil {
+			return nil, fmt.Errorf("oci bundle: masked paths: %w", err)
+		}
+		s.Linux.MaskedPaths = append(slices.Clone(runtime.MaskedPaths), rootOnly...)
 		s.Linux.ReadonlyPaths = slices.Clone(runtime.ReadonlyPaths)
 	}
-	return s
+	return s, nil
 }
 
 // seccomp is little-container's default filter in the spec's terms, so
@@ -238,7 +246,11 @@ func WriteBundle(dir string, o Options) error {
 	if !filepath.IsAbs(o.Rootfs) {
 		return fmt.Errorf("oci bundle: rootfs %q must be absolute", o.Rootfs)
 	}
-	b, err := json.MarshalIndent(Spec(o), "", "\t")
+	spec, err := Spec(o)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(spec, "", "\t")
 	if err != nil {
 		return fmt.Errorf("oci bundle: %w", err)
 	}
