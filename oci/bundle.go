@@ -196,6 +196,13 @@ func seccomp() *specs.LinuxSeccomp {
 			{Names: names(runtime.NoSysSyscalls), Action: specs.ActErrno, ErrnoRet: &enosys},
 		},
 	}
+	// The low 32 bits only, as our filter compares them: a masked equal.
+	for _, c := range runtime.ValueFilteredSyscalls {
+		sc.Syscalls = append(sc.Syscalls, specs.LinuxSyscall{
+			Names: []string{c.Name}, Action: specs.ActErrno, ErrnoRet: &eperm,
+			Args: []specs.LinuxSeccompArg{{Index: 0, Value: 0xffffffff, ValueTwo: uint64(c.Value), Op: specs.OpMaskedEqual}},
+		})
+	}
 	// "Any of these flags set" is one rule per flag: a rule's arguments
 	// are ANDed, separate rules ORed.
 	for bit := uint64(1); bit != 0; bit <<= 1 {

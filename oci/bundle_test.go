@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/little-container/little-container/runtime"
 )
@@ -46,8 +47,16 @@ func TestSpecDefaults(t *testing.T) {
 	if s.Linux.Seccomp == nil || s.Linux.Seccomp.DefaultAction != specs.ActAllow || !slices.Contains(s.Linux.Seccomp.Syscalls[0].Names, "keyctl") {
 		t.Errorf("seccomp %+v: want little-container's deny list", s.Linux.Seccomp)
 	}
-	if n := len(s.Linux.Seccomp.Syscalls); n != 2+3 {
-		t.Errorf("%d seccomp rules, want deny, nosys and one per namespace flag", n)
+	if n := len(s.Linux.Seccomp.Syscalls); n != 2+1+3 {
+		t.Errorf("%d seccomp rules, want deny, nosys, socket(AF_VSOCK) and one per namespace flag", n)
+	}
+	vsock := false
+	for _, r := range s.Linux.Seccomp.Syscalls {
+		vsock = vsock || slices.Equal(r.Names, []string{"socket"}) && len(r.Args) == 1 &&
+			r.Args[0].Op == specs.OpMaskedEqual && r.Args[0].Value == 0xffffffff && r.Args[0].ValueTwo == unix.AF_VSOCK
+	}
+	if !vsock {
+		t.Errorf("no rule denying socket(AF_VSOCK) alone: %+v", s.Linux.Seccomp.Syscalls)
 	}
 	rootOnly, err := runtime.RootOnlyProcFiles("/proc")
 	if err != nil {
