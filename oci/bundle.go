@@ -82,8 +82,9 @@ var namespaceTypes = []struct {
 	{"uts", specs.UTSNamespace}, {"mnt", specs.MountNamespace}, {"cgroup", specs.CgroupNamespace},
 }
 
-// Spec builds the config for o. It fails only when the host's /proc cannot
-// be listed for its root-only files (see the masked paths below).
+// Spec builds the config for o. It fails only when a directory of
+// runtime.RootOnlyDirs cannot be listed on the host (see the masked paths
+// below).
 func Spec(o Options) (*specs.Spec, error) {
 	caps := capability.NewSet(capability.Default...)
 	if o.Capabilities != nil {
@@ -164,10 +165,10 @@ func Spec(o Options) (*specs.Spec, error) {
 		s.Linux.Seccomp = seccomp()
 	}
 	if !o.Unmasked {
-		// little-container finds the root-only files of /proc as it sets
-		// up; a bundle names them, read from the host's /proc when it is
-		// written (the modes are the kernel's, the same in every proc).
-		rootOnly, err := runtime.RootOnlyProcFiles("/proc")
+		// little-container finds the root-only files of RootOnlyDirs as
+		// it sets up; a bundle names them, read from the host's when it is
+		// written (the modes are the kernel's, the same in every mount).
+		rootOnly, err := runtime.RootOnlyFiles(runtime.RootOnlyDirs...)
 		if err != nil {
 			return nil, fmt.Errorf("oci bundle: masked paths: %w", err)
 		}

@@ -58,7 +58,7 @@ func TestSpecDefaults(t *testing.T) {
 	if !vsock {
 		t.Errorf("no rule denying socket(AF_VSOCK) alone: %+v", s.Linux.Seccomp.Syscalls)
 	}
-	rootOnly, err := runtime.RootOnlyProcFiles("/proc")
+	rootOnly, err := runtime.RootOnlyFiles(runtime.RootOnlyDirs...)
 	if err != nil {
 		t.Fatal(err)
 	}

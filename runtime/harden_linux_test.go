@@ -9,7 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func TestRootOnlyProcMode(t *testing.T) {
+func TestRootOnlyMode(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		mode uint32
@@ -25,13 +25,13 @@ func TestRootOnlyProcMode(t *testing.T) {
 		{"directory 0500", unix.S_IFDIR | 0o500, false},
 		{"link", unix.S_IFLNK | 0o400, false},
 	} {
-		if got := rootOnlyProcMode(tc.mode); got != tc.want {
+		if got := rootOnlyMode(tc.mode); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
 
-func TestRootOnlyProcFilesPicksByMode(t *testing.T) {
+func TestRootOnlyFilesPicksByMode(t *testing.T) {
 	dir := t.TempDir()
 	for name, mode := range map[string]os.FileMode{"secret": 0o400, "shared": 0o444, "trigger": 0o200, "group": 0o440} {
 		p := filepath.Join(dir, name)
@@ -48,23 +48,23 @@ func TestRootOnlyProcFilesPicksByMode(t *testing.T) {
 	if err := os.Symlink("secret", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	got, err := RootOnlyProcFiles(dir)
+	got, err := RootOnlyFiles(dir, filepath.Join(dir, "absent"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{filepath.Join(dir, "group"), filepath.Join(dir, "secret")}
 	if !slices.Equal(got, want) {
-		t.Errorf("RootOnlyProcFiles = %v, want %v", got, want)
+		t.Errorf("RootOnlyFiles = %v, want %v (a directory the kernel lacks adds none)", got, want)
 	}
-	if _, err := RootOnlyProcFiles(filepath.Join(dir, "link")); err == nil {
+	if _, err := RootOnlyFiles(filepath.Join(dir, "link")); err == nil {
 		t.Error("a link as the directory was followed")
 	}
 }
 
-// On the real /proc: what the host keeps for root is found, what
+// On the real /proc and sysfs: what the host keeps for root is found, what
 // MaskedPaths already covers is not listed twice.
-func TestRootOnlyProcFilesOfThisKernel(t *testing.T) {
-	got, err := RootOnlyProcFiles("/proc")
+func TestRootOnlyFilesOfThisKernel(t *testing.T) {
+	got, err := RootOnlyFiles(RootOnlyDirs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +73,14 @@ func TestRootOnlyProcFilesOfThisKernel(t *testing.T) {
 			t.Errorf("%s is in MaskedPaths and listed again", p)
 		}
 		var st unix.Stat_t
-		if err := unix.Lstat(p, &st); err != nil || !rootOnlyProcMode(st.Mode) {
+		if err := unix.Lstat(p, &st); err != nil || !rootOnlyMode(st.Mode) {
 			t.Errorf("%s: mode %o (%v), not root-only", p, st.Mode, err)
 		}
 	}
-	var st unix.Stat_t
-	if unix.Lstat("/proc/slabinfo", &st) == nil && st.Mode&0o004 == 0 && !slices.Contains(got, "/proc/slabinfo") {
-		t.Errorf("/proc/slabinfo (mode %o) not found in %v", st.Mode, got)
+	for _, p := range []string{"/proc/slabinfo", "/sys/devices/virtual/dmi/id/product_serial"} {
+		var st unix.Stat_t
+		if unix.Lstat(p, &st) == nil && rootOnlyMode(st.Mode) && !slices.Contains(got, p) {
+			t.Errorf("%s (mode %o) not found in %v", p, st.Mode, got)
+		}
 	}
 }
