@@ -82,8 +82,10 @@ var namespaceTypes = []struct {
 	{"uts", specs.UTSNamespace}, {"mnt", specs.MountNamespace}, {"cgroup", specs.CgroupNamespace},
 }
 
-// Spec builds the config for o.
-func Spec(o Options) *specs.Spec {
+// Spec builds the config for o. It fails only when a directory of
+// runtime.RootOnlyDirs cannot be listed on the host (see the masked paths
+// below).
+func Spec(o Options) (*specs.Spec, error) {
 	caps := capability.NewSet(capability.Default...)
 	if o.Capabilities != nil {
 		caps = *o.Capabilities
@@ -163,10 +165,17 @@ func Spec(o Options) *specs.Spec {
 		s.Linux.Seccomp = seccomp()
 	}
 	if !o.Unmasked {
-		s.Linux.MaskedPaths = slices.Clone(runtime.MaskedPaths)
+		// little-container finds the root-only files of RootOnlyDirs as
+		// it sets up; a bundle names them, read from the host's when it is
+		// written (the modes are the kernel's, the same in every mount).
+		rootOnly, err := runtime.RootOnlyFiles(runtime.RootOnlyDirs...)
+		if err != nil {
+			return nil, fmt.Errorf("oci bundle: masked paths: %w", err)
+		}
+		s.Linux.MaskedPaths = append(slices.Clone(runtime.MaskedPaths), rootOnly...)
 		s.Linux.ReadonlyPaths = slices.Clone(runtime.ReadonlyPaths)
 	}
-	return s
+	return s, nil
 }
 
 // seccomp is little-container's default filter in the spec's terms, so
@@ -187,6 +196,13 @@ func seccomp() *specs.LinuxSeccomp {
 			{Names: names(runtime.DeniedSyscalls), Action: specs.ActErrno, ErrnoRet: &eperm},
 			{Names: names(runtime.NoSysSyscalls), Action: specs.ActErrno, ErrnoRet: &enosys},
 		},
+	}
+	// The low 32 bits only, as our filter compares them: a masked equal.
+	for _, c := range runtime.ValueFilteredSyscalls {
+		sc.Syscalls = append(sc.Syscalls, specs.LinuxSyscall{
+			Names: []string{c.Name}, Action: specs.ActErrno, ErrnoRet: &eperm,
+			Args: []specs.LinuxSeccompArg{{Index: 0, Value: 0xffffffff, ValueTwo: uint64(c.Value), Op: specs.OpMaskedEqual}},
+		})
 	}
 	// "Any of these flags set" is one rule per flag: a rule's arguments
 	// are ANDed, separate rules ORed.
@@ -238,7 +254,11 @@ func WriteBundle(dir string, o Options) error {
 	if !filepath.IsAbs(o.Rootfs) {
 		return fmt.Errorf("oci bundle: rootfs %q must be absolute", o.Rootfs)
 	}
-	b, err := json.MarshalIndent(Spec(o), "", "\t")
+	spec, err := Spec(o)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(spec, "", "\t")
 	if err != nil {
 		return fmt.Errorf("oci bundle: %w", err)
 	}

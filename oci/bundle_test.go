@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/little-container/little-container/runtime"
 )
 
 func nsTypes(s *specs.Spec) []specs.LinuxNamespaceType {
@@ -15,8 +18,18 @@ func nsTypes(s *specs.Spec) []specs.LinuxNamespaceType {
 	return t
 }
 
+// mustSpec is Spec for a test: it fails the test on an error.
+func mustSpec(t *testing.T, o Options) *specs.Spec {
+	t.Helper()
+	s, err := Spec(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestSpecDefaults(t *testing.T) {
-	s := Spec(Options{Rootfs: "/r", Args: []string{"/probe", "ns"}, Hostname: "h", PidsMax: 9, Memory: 1 << 25})
+	s := mustSpec(t, Options{Rootfs: "/r", Args: []string{"/probe", "ns"}, Hostname: "h", PidsMax: 9, Memory: 1 << 25})
 	for _, want := range []specs.LinuxNamespaceType{specs.PIDNamespace, specs.NetworkNamespace, specs.IPCNamespace, specs.UTSNamespace, specs.MountNamespace, specs.CgroupNamespace} {
 		if !slices.Contains(nsTypes(s), want) {
 			t.Errorf("namespace %s missing", want)
@@ -34,8 +47,25 @@ func TestSpecDefaults(t *testing.T) {
 	if s.Linux.Seccomp == nil || s.Linux.Seccomp.DefaultAction != specs.ActAllow || !slices.Contains(s.Linux.Seccomp.Syscalls[0].Names, "keyctl") {
 		t.Errorf("seccomp %+v: want little-container's deny list", s.Linux.Seccomp)
 	}
-	if n := len(s.Linux.Seccomp.Syscalls); n != 2+3 {
-		t.Errorf("%d seccomp rules, want deny, nosys and one per namespace flag", n)
+	if n := len(s.Linux.Seccomp.Syscalls); n != 2+1+3 {
+		t.Errorf("%d seccomp rules, want deny, nosys, socket(AF_VSOCK) and one per namespace flag", n)
+	}
+	vsock := false
+	for _, r := range s.Linux.Seccomp.Syscalls {
+		vsock = vsock || slices.Equal(r.Names, []string{"socket"}) && len(r.Args) == 1 &&
+			r.Args[0].Op == specs.OpMaskedEqual && r.Args[0].Value == 0xffffffff && r.Args[0].ValueTwo == unix.AF_VSOCK
+	}
+	if !vsock {
+		t.Errorf("no rule denying socket(AF_VSOCK) alone: %+v", s.Linux.Seccomp.Syscalls)
+	}
+	rootOnly, err := runtime.RootOnlyFiles(runtime.RootOnlyDirs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(slices.Clone(runtime.MaskedPaths), rootOnly...) {
+		if !slices.Contains(s.Linux.MaskedPaths, p) {
+			t.Errorf("masked paths %v lack %s", s.Linux.MaskedPaths, p)
+		}
 	}
 	if s.Process.Env[0] != "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" {
 		t.Errorf("env %v", s.Process.Env)
@@ -43,7 +73,7 @@ func TestSpecDefaults(t *testing.T) {
 }
 
 func TestSpecWeakenings(t *testing.T) {
-	s := Spec(Options{Rootfs: "/r", Args: []string{"x"}, Share: []string{"net", "pid"}, Rootless: true, Unmasked: true, AllowNewPrivileges: true, SeccompUnconfined: true})
+	s := mustSpec(t, Options{Rootfs: "/r", Args: []string{"x"}, Share: []string{"net", "pid"}, Rootless: true, Unmasked: true, AllowNewPrivileges: true, SeccompUnconfined: true})
 	if s.Linux.Seccomp != nil {
 		t.Error("SeccompUnconfined still writes a filter")
 	}
@@ -76,7 +106,7 @@ func TestSpecCPUQuota(t *testing.T) {
 		{"quota, runtime's period", 50000, 0, 50000, -1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := Spec(Options{Rootfs: "/r", Args: []string{"x"}, CPUQuota: tc.quota, CPUPeriod: tc.period}).Linux.Resources.CPU
+			c := mustSpec(t, Options{Rootfs: "/r", Args: []string{"x"}, CPUQuota: tc.quota, CPUPeriod: tc.period}).Linux.Resources.CPU
 			if (c != nil) != tc.wantCPUSection {
 				t.Fatalf("cpu section %+v, want present=%v", c, tc.wantCPUSection)
 			}

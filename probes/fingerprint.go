@@ -32,6 +32,18 @@ type Fingerprints struct {
 	RootIno        uint64          `json:"root_ino,omitempty"`
 	RootMount      string          `json:"root_mount,omitempty"` // host "/" mount's "major:minor"
 	Nonce          string          `json:"nonce,omitempty"`      // unique per run, for names the probe creates
+
+	SemKey int    `json:"sem_key,omitempty"` // SysV semaphore set key
+	MqName string `json:"mq_name,omitempty"` // POSIX message queue, without the leading "/"
+	// UnixSocket is a listening pathname unix socket in a host directory
+	// made for it; UnixSocketID its "dev:ino", by which the probe
+	// recognises it wherever a bind mount may show it.
+	UnixSocket   string `json:"unix_socket,omitempty"`
+	UnixSocketID string `json:"unix_socket_id,omitempty"`
+	// ShmFile is a POSIX shared memory object of the host (a file in the
+	// host's /dev/shm); ShmFileID its "dev:ino".
+	ShmFile   string `json:"shm_file,omitempty"`
+	ShmFileID string `json:"shm_file_id,omitempty"`
 }
 
 // Encode packs fingerprints into one argv-safe word (base64url of JSON), so

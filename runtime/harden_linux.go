@@ -4,19 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/little-container/little-container/runtime/capability"
 )
 
-// MaskedPaths are hidden from the container (runc's default list): kernel
-// memory, keys, timers and firmware tables that leak host state or let a
-// root process poke at hardware.
+// MaskedPaths are hidden from the container: kernel memory, keys, timers
+// and firmware tables that leak host state or let a root process poke at
+// hardware. It is runc's default list (with /sys/devices/virtual/tpm) and
+// Docker 28's (with /proc/interrupts, whose per-CPU counts of thermal
+// events are a side channel: moby#49560). Besides these, every root-only
+// file at the top of /proc and of the DMI identity is masked (RootOnlyDirs).
 var MaskedPaths = []string{
-	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+	"/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
 	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware", "/sys/devices/virtual/powercap",
+	"/sys/firmware", "/sys/devices/virtual/powercap", "/sys/devices/virtual/tpm",
 }
 
 // ReadonlyPaths stay visible but cannot be written: the kernel's tunables
@@ -62,13 +67,91 @@ func checkMaskRoots() error {
 	return checkKernelFS("/sys", unix.SYSFS_MAGIC, "sysfs")
 }
 
-// applyMasks masks MaskedPaths and makes ReadonlyPaths read-only. lenient
-// is the --unsafe-follow-rootfs-links weakening: mounts by path, and a
-// mask that cannot be applied is skipped, as the seed runtime did (that is
-// how a hostile rootfs switched masking off).
+// RootOnlyDirs are the directories whose files that only their owner may
+// read are masked too (RootOnlyFiles): the top of /proc, where the kernel
+// keeps its internals for root, and the machine's DMI identity in sysfs,
+// whose serial numbers and UUID it keeps for root alike.
+var RootOnlyDirs = []string{"/proc", "/sys/devices/virtual/dmi/id"}
+
+// rootOnlyMode says whether a file, by its mode, is host information the
+// kernel keeps for root: a regular file its owner may read and others may
+// not (slabinfo, vmallocinfo, pagetypeinfo, the kpage* files, kmsg,
+// product_serial, and whatever a kernel adds as 0400). Container root reads
+// it anyway, CAP_DAC_OVERRIDE being in the default set. A file its owner
+// cannot read either (sysrq-trigger, 0200) shows nothing; its writes are
+// ReadonlyPaths' concern.
+func rootOnlyMode(mode uint32) bool {
+	return mode&unix.S_IFMT == unix.S_IFREG && mode&0o400 != 0 && mode&0o004 == 0
+}
+
+// RootOnlyFiles lists the files directly in each of dirs whose mode
+// rootOnlyMode picks, except those MaskedPaths names; a directory this
+// kernel does not have (no DMI without firmware tables) adds none. The
+// kernel sets these modes (host root may chmod them, for every mount at
+// once), so the host's list is the container's, and no fixed list falls
+// behind a new kernel. Only the top level is read, and only its regular
+// entries are looked at (not the pid directories): a few dozen fstatat
+// calls.
+func RootOnlyFiles(dirs ...string) ([]string, error) {
+	var out []string
+	for _, dir := range dirs {
+		fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if errors.Is(err, unix.ENOENT) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", dir, err)
+		}
+		f := os.NewFile(uintptr(fd), dir)
+		found, err := rootOnlyIn(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// rootOnlyIn lists the root-only files of the open directory d.
+func rootOnlyIn(d *os.File) ([]string, error) {
+	dir := d.Name()
+	ents, err := d.ReadDir(-1)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	dirfd := int(d.Fd())
+	var out []string
+	for _, e := range ents {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		var st unix.Stat_t
+		err := unix.Fstatat(dirfd, e.Name(), &st, unix.AT_SYMLINK_NOFOLLOW)
+		if errors.Is(err, unix.ENOENT) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("stat %s/%s: %w", dir, e.Name(), err)
+		}
+		p := filepath.Join(dir, e.Name())
+		if rootOnlyMode(st.Mode) && !slices.Contains(MaskedPaths, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// applyMasks masks MaskedPaths and the root-only files of RootOnlyDirs
+// (RootOnlyFiles) and makes ReadonlyPaths read-only. lenient is the
+// --unsafe-follow-rootfs-links weakening: mounts by path, and a mask that
+// cannot be applied is skipped, as the seed runtime did (that is how a
+// hostile rootfs switched masking off).
 func applyMasks(lenient bool) error {
 	if lenient {
-		for _, p := range MaskedPaths {
+		// A directory that cannot be listed masks nothing more: lenient.
+		rootOnly, _ := RootOnlyFiles(RootOnlyDirs...)
+		for _, p := range append(slices.Clone(MaskedPaths), rootOnly...) {
 			var st unix.Stat_t
 			if unix.Stat(p, &st) != nil {
 				continue
@@ -89,7 +172,11 @@ func applyMasks(lenient bool) error {
 	if err := checkMaskRoots(); err != nil {
 		return fmt.Errorf("masked paths: %w", err)
 	}
-	if err := maskPaths(MaskedPaths); err != nil {
+	rootOnly, err := RootOnlyFiles(RootOnlyDirs...)
+	if err != nil {
+		return fmt.Errorf("masked paths: root-only files: %w", err)
+	}
+	if err := maskPaths(append(slices.Clone(MaskedPaths), rootOnly...)); err != nil {
 		return fmt.Errorf("masked paths: %w", err)
 	}
 	if err := readonlyPaths(ReadonlyPaths); err != nil {

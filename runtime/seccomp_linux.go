@@ -35,7 +35,33 @@ var DeniedSyscalls = []Syscall{
 	{"uselib", unix.SYS_USELIB}, {"personality", unix.SYS_PERSONALITY},
 	{"process_vm_readv", unix.SYS_PROCESS_VM_READV}, {"process_vm_writev", unix.SYS_PROCESS_VM_WRITEV},
 	{"ptrace", unix.SYS_PTRACE}, {"iopl", unix.SYS_IOPL}, {"ioperm", unix.SYS_IOPERM},
+	// Docker's profile allows these only with a capability the default
+	// set lacks: CAP_SYS_PTRACE (another process's descriptors and
+	// memory), CAP_SYS_NICE (NUMA memory policy), CAP_SYS_ADMIN (quotas).
+	{"kcmp", unix.SYS_KCMP}, {"pidfd_getfd", unix.SYS_PIDFD_GETFD}, {"process_madvise", unix.SYS_PROCESS_MADVISE},
+	{"get_mempolicy", unix.SYS_GET_MEMPOLICY}, {"mbind", unix.SYS_MBIND}, {"set_mempolicy", unix.SYS_SET_MEMPOLICY},
+	{"set_mempolicy_home_node", unix.SYS_SET_MEMPOLICY_HOME_NODE}, {"quotactl_fd", unix.SYS_QUOTACTL_FD},
+	// ... and these not at all: moving another process's pages between
+	// NUMA nodes, and two obsolete calls that describe the host's file
+	// systems.
+	{"move_pages", unix.SYS_MOVE_PAGES}, {"migrate_pages", unix.SYS_MIGRATE_PAGES},
+	{"ustat", unix.SYS_USTAT}, {"sysfs", unix.SYS_SYSFS},
 }
+
+// ValueFilteredSyscall is a call denied only when its first argument is
+// Value.
+type ValueFilteredSyscall struct {
+	Syscall
+	Value uint32
+}
+
+// ValueFilteredSyscalls are denied for one value of their first argument:
+// socket(AF_VSOCK, ...), a channel to the hypervisor or to other virtual
+// machines that no network namespace isolates, as Docker's profile denies
+// it; every other address family is allowed. The filter compares the low
+// 32 bits, which are all the kernel reads of an int argument, so no high
+// bits set beside AF_VSOCK slip past it.
+var ValueFilteredSyscalls = []ValueFilteredSyscall{{Syscall{"socket", unix.SYS_SOCKET}, unix.AF_VSOCK}}
 
 // NamespaceFlags are the namespace kinds a container may not create: a
 // new user namespace would give it a full capability set again, a new mount
@@ -64,9 +90,9 @@ func jump(code uint16, k uint32, jt, jf uint8) unix.SockFilter {
 
 // buildFilter assembles the default filter as classic BPF: check the
 // architecture, refuse the x32 ABI, deny the listed calls, deny
-// namespace-creating unshare/clone, refuse clone3 with ENOSYS (its flags sit
-// behind a pointer the filter cannot read, and libc falls back to clone),
-// and allow everything else.
+// namespace-creating unshare/clone and socket(AF_VSOCK), refuse clone3 with
+// ENOSYS (its flags sit behind a pointer the filter cannot read, and libc
+// falls back to clone), and allow everything else.
 func buildFilter(arch uint32) []unix.SockFilter {
 	const (
 		ld    = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
@@ -99,6 +125,15 @@ func buildFilter(arch uint32) []unix.SockFilter {
 			jump(jeq, uint32(c.Nr), 0, 4),
 			stmt(ld, offArg0),
 			jump(jset, NamespaceFlags, 0, 1),
+			stmt(ret, deny),
+			stmt(ret, allow),
+		)
+	}
+	for _, c := range ValueFilteredSyscalls {
+		p = append(p,
+			jump(jeq, uint32(c.Nr), 0, 4),
+			stmt(ld, offArg0),
+			jump(jeq, c.Value, 0, 1),
 			stmt(ret, deny),
 			stmt(ret, allow),
 		)

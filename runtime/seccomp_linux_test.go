@@ -50,6 +50,20 @@ func seccompChild(filtered bool) int {
 	try("unshare-uts", unix.SYS_UNSHARE, unix.CLONE_NEWUTS|0x80000000)
 	try("clone3", unix.SYS_CLONE3, 0, 0)
 	try("getppid", unix.SYS_GETPPID)
+	try("kcmp", unix.SYS_KCMP, 0x7fffffff, 0x7fffffff, 0) // ESRCH when allowed
+	try("sysfs", unix.SYS_SYSFS, 0xffff)                  // EINVAL when allowed
+	// socket is filtered by family: each is tried for real and closed.
+	sock := func(name string, family uintptr) {
+		fd, _, e := unix.Syscall(unix.SYS_SOCKET, family, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if e == 0 {
+			unix.Close(int(fd))
+		}
+		fmt.Println(name, unix.ErrnoName(e))
+	}
+	sock("socket-vsock", unix.AF_VSOCK)
+	sock("socket-vsock-high", 1<<32|unix.AF_VSOCK) // the kernel reads an int: still AF_VSOCK
+	sock("socket-unix", unix.AF_UNIX)
+	sock("socket-inet", unix.AF_INET)
 	return 0
 }
 
@@ -79,7 +93,7 @@ func TestSeccompDefaultFilter(t *testing.T) {
 	on := runSeccompChild(t, "filtered")
 	off := runSeccompChild(t, "control")
 	deny := unix.ErrnoName(SeccompErrno)
-	for _, name := range []string{"keyctl", "mount", "bpf", "finit_module", "unshare-user"} {
+	for _, name := range []string{"keyctl", "mount", "bpf", "finit_module", "unshare-user", "kcmp", "sysfs", "socket-vsock", "socket-vsock-high"} {
 		if on[name] != deny {
 			t.Errorf("%s with filter: %q, want %s", name, on[name], deny)
 		}
@@ -98,6 +112,12 @@ func TestSeccompDefaultFilter(t *testing.T) {
 	}
 	if on["getppid"] != "" {
 		t.Errorf("getppid with filter: %q, want success", on["getppid"])
+	}
+	// Only AF_VSOCK is filtered: other families still make sockets.
+	for _, name := range []string{"socket-unix", "socket-inet"} {
+		if on[name] != "" {
+			t.Errorf("%s with filter: %q, want a socket", name, on[name])
+		}
 	}
 }
 

@@ -218,19 +218,9 @@ func judgeUser(v *matrix.Verdict, rep *probes.Report) {
 // RootMapsTo parses uid_map text and returns the host uid that uid 0 inside
 // maps to, and whether uid 0 is mapped at all.
 func RootMapsTo(uidMap string) (uint64, bool) {
-	for _, line := range strings.Split(uidMap, "\n") {
-		f := strings.Fields(line)
-		if len(f) != 3 {
-			continue
-		}
-		in, e1 := strconv.ParseUint(f[0], 10, 64)
-		out, e2 := strconv.ParseUint(f[1], 10, 64)
-		n, e3 := strconv.ParseUint(f[2], 10, 64)
-		if e1 != nil || e2 != nil || e3 != nil {
-			continue
-		}
-		if in == 0 && n > 0 {
-			return out, true
+	for _, r := range ParseIDMap(uidMap) {
+		if r.Inside == 0 {
+			return r.Outside, true
 		}
 	}
 	return 0, false

@@ -2,6 +2,7 @@ package security
 
 import (
 	"github.com/little-container/little-container/runtime/capability"
+	"github.com/little-container/little-container/suites/reference"
 )
 
 // The harness's own expectations, written here from the published
@@ -21,16 +22,13 @@ var ExpectedCaps = []string{
 }
 
 // ExpectedMaskedPaths are the paths runc's and Docker's default spec masks
-// (linux.maskedPaths): hidden, or reading nothing.
-var ExpectedMaskedPaths = []string{
-	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware", "/sys/devices/virtual/powercap",
-}
+// (linux.maskedPaths): hidden, or reading nothing. One list with the
+// kernel interface rows', read from the references in package reference.
+var ExpectedMaskedPaths = reference.MaskedPaths
 
 // ExpectedReadonlyPaths are the paths runc's and Docker's default spec
-// makes read-only (linux.readonlyPaths).
-var ExpectedReadonlyPaths = []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}
+// makes read-only (linux.readonlyPaths), as package reference has them.
+var ExpectedReadonlyPaths = reference.ReadonlyPaths
 
 // ExpectedDenied are system calls Docker's default seccomp profile
 // (moby profiles/seccomp/default.json) leaves out of its allow-list for a

@@ -132,7 +132,11 @@ func (p *Profile) BundleConfig(o RunOpts, vals values, bounding capability.Set) 
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(oci.Spec(opts))
+	spec, err := oci.Spec(opts)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(spec)
 	if err != nil {
 		return nil, fmt.Errorf("encode config.json: %w", err)
 	}

@@ -219,10 +219,11 @@ func knobValues(o RunOpts) values {
 	var vols, ro, rw, um, gm []string
 	for _, m := range o.Volumes {
 		vols = append(vols, m.String())
+		f := m.Host + ":" + m.Container + ":" + m.Kind()
 		if m.ReadOnly {
-			ro = append(ro, m.Host+":"+m.Container)
+			ro = append(ro, f)
 		} else {
-			rw = append(rw, m.Host+":"+m.Container)
+			rw = append(rw, f)
 		}
 	}
 	v["volume-ro"] = value{set: len(ro) > 0, list: ro}

@@ -125,6 +125,27 @@ func IdentityOf(argv []string) Identity {
 	return id
 }
 
+// linkOnPath says whether a component of rel below rootfs is a symbolic
+// link: the set-up then leaves that path alone, so that laying out a
+// hostile rootfs (whose etc may point out of it) never writes outside it.
+func linkOnPath(rootfs, rel string) bool {
+	p := rootfs
+	for _, c := range strings.Split(filepath.Clean("/"+rel), "/") {
+		if c == "" {
+			continue
+		}
+		p = filepath.Join(p, c)
+		st, err := os.Lstat(p)
+		if err != nil {
+			return false // absent from here on: created as plain directories
+		}
+		if st.Mode()&os.ModeSymlink != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // prepare lays out the run directory and returns the run's values.
 func (p *Profile) prepare(dir string, o RunOpts, cred *syscall.Credential) (values, error) {
 	vals := p.values(dir, o)
@@ -144,11 +165,17 @@ func (p *Profile) prepare(dir string, o RunOpts, cred *syscall.Credential) (valu
 		return nil, fmt.Errorf("chmod %s: %w", dir, err)
 	}
 	for _, d := range p.Setup.RootfsDirs {
+		if linkOnPath(o.Rootfs, d) {
+			continue // a hostile rootfs: never write through its links
+		}
 		if err := os.MkdirAll(filepath.Join(o.Rootfs, filepath.Clean("/"+d)), 0o755); err != nil {
 			return nil, fmt.Errorf("%s set-up: %w", p.Label, err)
 		}
 	}
 	for _, f := range p.Setup.RootfsFiles {
+		if linkOnPath(o.Rootfs, f) {
+			continue
+		}
 		path := filepath.Join(o.Rootfs, filepath.Clean("/"+f))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("%s set-up: %w", p.Label, err)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/little-container/little-container/probes"
 )
@@ -133,6 +134,16 @@ type Result struct {
 type Volume struct {
 	Host, Container string
 	ReadOnly        bool
+}
+
+// Kind is "file" when the host path is not a directory and "dir"
+// otherwise (a missing path too): runtimes that make the mount point
+// themselves (LXC's create=) need to know which to make.
+func (v Volume) Kind() string {
+	if st, err := os.Stat(v.Host); err == nil && !st.IsDir() {
+		return "file"
+	}
+	return "dir"
 }
 
 // String is "HOST:CONTAINER[:ro]", the spelling of --volume.

@@ -27,7 +27,8 @@ import (
 //	                               repeats the fragment once per value unless
 //	                               joined
 //	{volume-ro:--ro-bind %1 %2}    %1 … %9 are the value's ':'-separated
-//	                               fields
+//	                               fields (a volume's are host, container
+//	                               and kind: "file" or "dir")
 //	{cmd}                          the probe's argv, as words of their own
 //
 // Fragments may hold placeholders themselves ("{rootless:--root {state}}").
