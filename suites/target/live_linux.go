@@ -86,8 +86,10 @@ func (l *Live) fromPidFile() int {
 
 // SandboxPID returns the runtime's host process that carries a sandboxed
 // container: a descendant of the runtime that it moved into a cgroup of
-// its own (the cgroup the runtime made for the sandbox). 0 when there is
-// none (yet).
+// its own (the cgroup the runtime made for the sandbox). A descendant
+// passing through the root cgroup, or any ancestor of the runtime's own
+// (runsc moves a helper there for a moment), is not in one. 0 when there
+// is none (yet).
 func (l *Live) SandboxPID() int {
 	own, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", l.RuntimePID))
 	if err != nil {
@@ -98,7 +100,7 @@ func (l *Live) SandboxPID() int {
 		pid := queue[0]
 		queue = append(queue[1:], children(pid)...)
 		cg, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
-		if err == nil && string(cg) != string(own) {
+		if err == nil && CgroupOfItsOwn(string(cg), string(own)) {
 			l.mu.Lock()
 			l.how = fmt.Sprintf("the container's processes are not host processes (%s); the host judges the sandbox: runtime process %d (%s), in the cgroups the runtime made for it",
 				l.sandboxed, pid, programOf(pid))
@@ -107,6 +109,25 @@ func (l *Live) SandboxPID() int {
 		}
 	}
 	return 0
+}
+
+// CgroupOfItsOwn says whether a process whose /proc/<pid>/cgroup text is
+// cg sits, in some hierarchy, in a cgroup that is neither the one of own
+// (the runtime's /proc/<pid>/cgroup text) nor an ancestor of it.
+func CgroupOfItsOwn(cg, own string) bool {
+	ce, err1 := cgroups.ParseProcFile(cg)
+	oe, err2 := cgroups.ParseProcFile(own)
+	if err1 != nil || err2 != nil {
+		return cg != own
+	}
+	mine := cgroups.ByController(oe)
+	for ctrl, p := range cgroups.ByController(ce) {
+		o, ok := mine[ctrl]
+		if !ok || (p != o && !strings.HasPrefix(o, strings.TrimSuffix(p, "/")+"/")) {
+			return true
+		}
+	}
+	return false
 }
 
 // HostPID is the host process whose cgroups hold the container: its first
