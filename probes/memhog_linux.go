@@ -13,11 +13,14 @@ package probes
 //	-inline      hog in this process instead of a child: an OOM kill then
 //	             takes down the probe itself, and its exit status 137 (no
 //	             report at all) is the evidence. Prints nothing until done.
-//	-await       before hogging, wait for stdin EOF (at most 10 s): the host
-//	             finds the container and reads its cgroup while the probe
-//	             waits, then closes stdin to let it go. An inline hog dies
-//	             within milliseconds; so the host has seen it, and knows the
-//	             pid the kernel's OOM record names, whatever the machine's
+//	-await       before hogging, wait for the host's go-ahead on stdin: one
+//	             byte, or EOF (at most 10 s). The host finds the container
+//	             and reads its cgroup while the probe waits, then writes a
+//	             byte (the probe later holds with -hold) or closes stdin
+//	             (inline). A hog may take its container down within
+//	             milliseconds (inline, or a child whose OOM kill is followed
+//	             by the probe's own); so the host has seen it, and knows the
+//	             pids the kernel's OOM records name, whatever the machine's
 //	             load, instead of racing it.
 //
 // Attempts (stable names):
@@ -31,8 +34,8 @@ package probes
 //	      mmap was refused; failed "stopped after 20s ..." when it ran out
 //	      of time (then this probe killed it).
 //	hold  only with -hold: Value "eof" or "timeout".
-//	await only with -await: Value "eof" or "timeout" (recorded only when
-//	      the probe lives to report).
+//	await only with -await: Value "go", "eof" or "timeout" (recorded only
+//	      when the probe lives to report).
 //
 // Facts: "max", "step" (bytes, after clamping) and "mode" (child | inline).
 
@@ -75,7 +78,7 @@ func runMemhog(env *Env) error {
 	fs.Var(&step, "step", "bytes per mapping")
 	hold := fs.Bool("hold", false, "hold after recording until stdin EOF")
 	inline := fs.Bool("inline", false, "hog in this process")
-	await := fs.Bool("await", false, "wait for stdin EOF before hogging")
+	await := fs.Bool("await", false, "wait for a byte or EOF on stdin before hogging")
 	if err := fs.Parse(env.Args); err != nil {
 		return fmt.Errorf("memhog: %w", err)
 	}
@@ -84,8 +87,8 @@ func runMemhog(env *Env) error {
 	r.Facts["max"] = strconv.FormatInt(mx, 10)
 	r.Facts["step"] = strconv.FormatInt(st, 10)
 	if *await {
-		got := Hold(env.Stdin, memhogAwaitMax)
-		recordValue(r, mhAwait, nil, fmt.Sprintf("waited for stdin EOF for up to %s before hogging", memhogAwaitMax), got)
+		got := Await(env.Stdin, memhogAwaitMax)
+		recordValue(r, mhAwait, nil, fmt.Sprintf("waited for the host's go-ahead on stdin (a byte or EOF) for up to %s before hogging", memhogAwaitMax), got)
 	}
 	if *inline {
 		r.Facts["mode"] = "inline"

@@ -142,17 +142,33 @@ const (
 	HoldLine  = "lc-probe: hold "
 )
 
-// holdNotice announces the hold on the first read of stdin.
+// holdNotice announces a hold on the first read of stdin, and again on
+// the first read after one that returned data: a probe that waits for the
+// host's go-ahead (Await: one byte) and later holds (Hold: EOF) announces
+// both, so the host of a sandboxed container, which cannot see the read,
+// tells the second from the first.
 type holdNotice struct {
 	r    io.Reader
 	w    io.Writer
 	line string
-	once sync.Once
+	mu   sync.Mutex
+	told bool
 }
 
 func (h *holdNotice) Read(p []byte) (int, error) {
-	h.once.Do(func() { io.WriteString(h.w, h.line) })
-	return h.r.Read(p)
+	h.mu.Lock()
+	if !h.told {
+		io.WriteString(h.w, h.line)
+		h.told = true
+	}
+	h.mu.Unlock()
+	n, err := h.r.Read(p)
+	if n > 0 {
+		h.mu.Lock()
+		h.told = false
+		h.mu.Unlock()
+	}
+	return n, err
 }
 
 func writeReport(w io.Writer, r *Report) error {
@@ -218,6 +234,34 @@ func (r *Report) NotImplemented(name, what string) {
 // IsNotImplemented says whether a was recorded with NotImplemented.
 func IsNotImplemented(a Attempt) bool {
 	return a.Outcome == Unsupported && strings.HasPrefix(a.Detail, NotImplementedHere)
+}
+
+// Await blocks until stdin delivers its first byte or reaches EOF, or d
+// passes: the host's go-ahead, given once it has found the container and
+// read what it must before the probe acts. A byte leaves stdin open for a
+// later Hold. It returns "go" (a byte), "eof" or "timeout".
+func Await(stdin io.Reader, d time.Duration) string {
+	got := make(chan string, 1)
+	go func() {
+		var b [1]byte
+		for {
+			n, err := stdin.Read(b[:])
+			switch {
+			case n > 0:
+				got <- "go"
+				return
+			case err != nil:
+				got <- "eof"
+				return
+			}
+		}
+	}()
+	select {
+	case g := <-got:
+		return g
+	case <-time.After(d):
+		return "timeout"
+	}
 }
 
 // Hold blocks until stdin reaches EOF or d passes, so the host can read

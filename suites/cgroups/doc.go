@@ -9,8 +9,14 @@
 // control without the limit, which must FAIL.
 //
 // The runtime removes a container's cgroup when it exits, so evidence is
-// read during the probe's -hold (see InspectHold) and, for the inline hog
-// that dies with its container, sampled while it lives and taken from the
-// kernel log. The pure parts (directory resolution, kernel-log parsing,
-// judging) are table-tested; the specs are in the _test files.
+// read during the probe's -hold (see InspectHold) and, for a hog that may
+// take its container down (the inline hog; the probe the OOM killer kills
+// milliseconds after its hog child), the host first finds the probe by
+// its nonce and reads its cgroup while it awaits a go-ahead (memhog
+// -await), then samples that cgroup's counters and the processes the
+// kernel lists in it, and matches the kernel log's never rate-limited
+// kill lines against those pids. The rate-limited "oom-kill:" summary is
+// supporting evidence only. The pure parts (directory resolution,
+// kernel-log parsing, judging) are table-tested; the specs are in the
+// _test files.
 package cgroups

@@ -2,9 +2,14 @@ package cgroups
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/little-container/little-container/suites/target"
@@ -29,6 +34,13 @@ const (
 type Reads struct {
 	Pids, Mem, CPU bool // the container's pids, memory, cpu cgroup
 	HostFork       bool // whether the host can still run a process
+	// Await: the probe waits for the host's go-ahead before it acts
+	// (memhog -await). The host first finds the container by its nonce
+	// and reads its cgroup (the limit in place before anything happens),
+	// then releases it and, until the probe holds, samples that cgroup's
+	// counters and the processes the kernel lists in it: evidence that
+	// outlives a probe the OOM killer takes down after its hog child.
+	Await bool
 }
 
 // InspectHold returns the Inspect callback for probes run with -hold. It
@@ -49,8 +61,12 @@ func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.L
 		if r.CPU {
 			ctrls = append(ctrls, "cpu")
 		}
+		what := "the probe to hold"
+		if r.Await {
+			what = "the probe to await the host's go-ahead"
+		}
 		var pid int
-		err := live.Poll(wctx, "the probe to hold", func() (bool, error) {
+		err := live.Poll(wctx, what, func() (bool, error) {
 			pid = live.HostPID()
 			if pid > 0 && hs.Sandboxed != "" && hs.observe(pid, ctrls...) == nil {
 				hs.sample(r)
@@ -61,11 +77,17 @@ func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.L
 			hs.WaitErr = err.Error()
 			return nil
 		}
-		hs.Held = true
 		if err := hs.observe(pid, ctrls...); err != nil {
 			hs.ReadErrs = append(hs.ReadErrs, err.Error())
 			return nil
 		}
+		if r.Await {
+			if pid, err = hs.release(wctx, live, pid, r); err != nil {
+				hs.WaitErr = err.Error()
+				return nil
+			}
+		}
+		hs.Held = true
 		if r.Pids {
 			hs.readPids()
 		}
@@ -83,8 +105,50 @@ func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.L
 	}
 }
 
-// sample reads a sandbox's counters quietly: the sandbox may end between
-// two reads, so a failed read here is a race, not evidence.
+// release reads the container's cgroup at first sight (the probe waits
+// for its go-ahead, nothing has happened yet), gives the go-ahead and
+// samples every inlineSample until the probe holds: its memory cgroup's
+// counters (the highest oom_kill seen while it lived) and the processes
+// the kernel lists in it. It returns the container's pid at the hold, or
+// why the probe never held (the container exited first: the judge decides
+// from what was sampled and the kernel log).
+func (hs *HostSide) release(ctx context.Context, live *target.Live, pid int, r Reads) (int, error) {
+	hs.OOMSampled = Unlimited
+	if d, ok := hs.Dirs["memory"]; ok && hs.owns("memory", d) {
+		if s, err := ReadMemory(d, hs.Layout.V2()); err == nil {
+			first := *s
+			hs.Mem, hs.MemFirst, hs.OOMSampled = s, &first, s.OOMKills
+		}
+	}
+	if err := live.Release(pid); err != nil {
+		return 0, err
+	}
+	hs.Released = true
+	t := time.NewTicker(inlineSample)
+	defer t.Stop()
+	for {
+		hs.sample(r)
+		p := pid // a sandbox's hold is its probe's line
+		if hs.Sandboxed == "" {
+			p = live.HostPID()
+		}
+		if p > 0 && live.Holding(p) {
+			return p, nil
+		}
+		select {
+		case <-live.Done():
+			return 0, errors.New("waiting for the probe to hold after its go-ahead: container exited first")
+		case <-ctx.Done():
+			return 0, fmt.Errorf("waiting for the probe to hold after its go-ahead: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// sample reads the container's counters quietly: a container (or a
+// sandbox) may end between two reads, so a failed read here is a race,
+// not evidence. It also records the processes the kernel lists in the
+// container's own memory cgroup.
 func (hs *HostSide) sample(r Reads) {
 	ok := false
 	if d, found := hs.Dirs["pids"]; r.Pids && found {
@@ -98,10 +162,30 @@ func (hs *HostSide) sample(r Reads) {
 				s.OOMKills = max(s.OOMKills, hs.Mem.OOMKills)
 			}
 			hs.Mem, ok = s, true
+			if hs.Released {
+				hs.OOMSampled = max(hs.OOMSampled, s.OOMKills)
+			}
+		}
+		if hs.owns("memory", d) {
+			hs.sawProcs(d)
 		}
 	}
-	if ok {
+	if ok && hs.Sandboxed != "" {
 		hs.SandboxSamples++
+	}
+}
+
+// sawProcs adds the pids the kernel lists in cgroup dir (its cgroup.procs)
+// to hs.InCgroup.
+func (hs *HostSide) sawProcs(dir string) {
+	b, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+	if err != nil {
+		return
+	}
+	for _, f := range strings.Fields(string(b)) {
+		if pid, err := strconv.Atoi(f); err == nil && pid > 0 && !slices.Contains(hs.InCgroup, pid) {
+			hs.InCgroup = append(hs.InCgroup, pid)
+		}
 	}
 }
 

@@ -84,20 +84,35 @@ func JudgePids(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 }
 
 // JudgeMemory decides the memory check (hog in a child, probe holding)
-// from the memhog report and the host side.
-func JudgeMemory(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
+// from the run's memhog report and the host side. A probe that awaited the
+// host's go-ahead may die with its child, both OOM-killed, and leave no
+// report: see judgeKilledWithChild.
+func JudgeMemory(v *matrix.Verdict, res *target.Result, hs *HostSide, w Want) {
+	rep := res.Report
 	common(v, hs)
-	if rep == nil {
-		if sandboxEnded(hs) {
-			judgeSandboxMemory(v, hs, w)
-		}
+	switch {
+	case rep == nil && sandboxEnded(hs):
+		judgeSandboxMemory(v, hs, w)
 		return
+	case rep == nil && killedAfterGoAhead(res, hs):
+		judgeKilledWithChild(v, hs, w)
+		return
+	case rep == nil:
+		return
+	case hs.Released && !hs.Held:
+		v.Problem("host never saw the probe hold: %s", hs.WaitErr)
 	}
 	if a, ok := check.Attempt(v, rep, "hog"); ok {
 		judgeHog(v, a, w)
 	}
 	if hs.Held {
 		check.Attempt(v, rep, "hold")
+	}
+	if m := hs.MemFirst; m != nil {
+		v.Note("host at the go-ahead, before the hog: %s", m)
+	}
+	for _, k := range hs.Kills {
+		v.Note("kernel log: %s", k.Line)
 	}
 	if m := hs.Mem; m != nil {
 		v.Note("host during the hold: %s", m)
@@ -114,12 +129,75 @@ func JudgeMemory(v *matrix.Verdict, rep *probes.Report, hs *HostSide, w Want) {
 // runtime that ended before the probe printed anything has no report to
 // judge: a limit may have confined the sandbox as a whole, which its
 // cgroup's counters show (see judgeSandboxPids), so the missing report is
-// evidence there, not a broken run. Anything else starts as check.Judge.
+// evidence there, not a broken run. So is a probe killed by SIGKILL after
+// the host found it and gave it the go-ahead (see judgeKilledWithChild).
+// Anything else starts as check.Judge.
 func Verdict(res *target.Result, hs *HostSide) *matrix.Verdict {
-	if hs.Sandboxed == "" || res.DecodeErr == nil || len(bytes.TrimSpace(res.Stdout)) > 0 {
+	switch {
+	case res.DecodeErr == nil || len(bytes.TrimSpace(res.Stdout)) > 0:
 		return check.Judge(res)
+	case hs.Sandboxed != "", killedAfterGoAhead(res, hs):
+		return evidenceOnly(res)
 	}
-	return evidenceOnly(res)
+	return check.Judge(res)
+}
+
+// killedAfterGoAhead says the container ended by SIGKILL with no output
+// after the host had found its probe and let it go, before it held.
+func killedAfterGoAhead(res *target.Result, hs *HostSide) bool {
+	return hs.Sandboxed == "" && hs.Released && !hs.Held && killedSilently(res)
+}
+
+// judgeKilledWithChild decides the memory check of a probe that died with
+// its hog child: the OOM killer under the container's limit killed the
+// child and then, milliseconds later, the probe itself (an allocation it
+// made before the child's memory was freed), so there is neither report
+// nor hold. The limit held when the host, having found the probe by its
+// nonce, read the limit asked for in the container's own memory cgroup
+// before the hog began (a run without the limit fails here, as its
+// control must), and the kernel killed the probe and another process the
+// kernel listed in that cgroup, by its never rate-limited kill lines or,
+// for the child, by the cgroup's own oom_kill counter sampled while it
+// lived. Anything less cannot decide.
+func judgeKilledWithChild(v *matrix.Verdict, hs *HostSide, w Want) {
+	v.Note("runtime exited %d (128+SIGKILL) with no output after the host gave the probe its go-ahead: the probe was killed before it could report", KilledExit)
+	for _, k := range hs.Kills {
+		v.Note("kernel log: %s", k.Line)
+	}
+	if hs.KmsgErr != "" {
+		v.Note("kernel log unreadable: %s", hs.KmsgErr)
+	}
+	v.Note("processes the kernel listed in the container's memory cgroup while the host sampled it: %v; oom_kill sampled: %s", hs.InCgroup, limit(hs.OOMSampled))
+	first := hs.MemFirst
+	if first == nil {
+		v.Problem("the probe died before reporting, and the host never read the container's own memory cgroup before its hog began")
+		return
+	}
+	v.Note("host at the go-ahead, before the hog: %s", first)
+	judgeMemLimits(v, first, w)
+	if m := hs.Mem; m != nil && m != first {
+		v.Note("host at last sight of the container's cgroup: %s", m)
+	}
+	probe, child := 0, 0
+	for _, k := range hs.Kills {
+		if k.PID == hs.ContainerPID {
+			probe = k.PID
+		} else if child == 0 {
+			child = k.PID
+		}
+	}
+	// Two kills in the container's cgroup, the probe's among them: both
+	// kill lines, or the cgroup's own counter at two.
+	switch {
+	case probe > 0 && child > 0:
+		v.Note("the limit held: the kernel's OOM killer killed the hog child (pid %d) and the probe (pid %d), both listed in the container's memory cgroup %s under %s", child, probe, first.Dir, limit(first.Limit))
+	case hs.OOMSampled >= 2:
+		v.Note("the limit held: the container's memory cgroup %s under %s counted %d OOM kills while the host sampled it, of the processes %v listed in it", first.Dir, limit(first.Limit), hs.OOMSampled, hs.InCgroup)
+	case probe == 0:
+		v.Problem("the probe (pid %d) died by SIGKILL, but neither the kernel log nor its memory cgroup's oom_kill (%s) shows the OOM killer killed it", hs.ContainerPID, limit(hs.OOMSampled))
+	default:
+		v.Problem("the probe (pid %d) was OOM-killed, but no kill of its hog child in the container's memory cgroup is on record (kernel log; oom_kill sampled %s)", hs.ContainerPID, limit(hs.OOMSampled))
+	}
 }
 
 func evidenceOnly(res *target.Result) *matrix.Verdict {
@@ -185,11 +263,14 @@ func judgeSandboxMemory(v *matrix.Verdict, hs *HostSide, w Want) {
 		v.Leak("%s of the sandbox's cgroup is %s, not %d", "the memory limit", limit(m.Limit), w.Memory)
 		return
 	}
-	if m.OOMKills < 1 && len(hs.KernelOOM) == 0 {
+	for _, k := range hs.Kills {
+		v.Note("kernel log: %s", k.Line)
+	}
+	if m.OOMKills < 1 && len(hs.KernelOOM) == 0 && len(hs.Kills) == 0 {
 		v.Problem("the sandbox ended before the probe reported, with no OOM kill counted in its cgroup nor logged by the kernel")
 		return
 	}
-	v.Note("the limit confined the sandbox as a whole: the kernel OOM-killed it in its own memory cgroup (oom_kill=%d, %d kernel-log records)", m.OOMKills, len(hs.KernelOOM))
+	v.Note("the limit confined the sandbox as a whole: the kernel OOM-killed it in its own memory cgroup (oom_kill=%d, %d kernel-log records)", m.OOMKills, len(hs.KernelOOM)+len(hs.Kills))
 }
 
 // InlineVerdict starts the inline check's verdict. A container killed
@@ -304,6 +385,10 @@ func common(v *matrix.Verdict, hs *HostSide) {
 	switch {
 	case hs.WaitErr != "" && sandboxEnded(hs):
 		v.Note("the sandbox ended before the probe held: %s", hs.WaitErr)
+	case hs.WaitErr != "" && hs.Released:
+		// After the go-ahead the judge of the check decides: a probe
+		// the OOM killer took down with its child leaves evidence.
+		v.Note("the probe never held after its go-ahead: %s", hs.WaitErr)
 	case hs.WaitErr != "":
 		v.Problem("host never saw the probe hold: %s", hs.WaitErr)
 	}

@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/little-container/little-container/probes"
@@ -76,12 +77,55 @@ func TestJudgeMemory(t *testing.T) {
 		{"escaped the limit", report(probes.Attempt{Name: "hog", Outcome: probes.Failed, Detail: "killed by SIGKILL after touching 104857600 bytes", Value: "104857600"}, hold), held(v1), matrix.Fail},
 		{"mmap refused", report(probes.Attempt{Name: "hog", Outcome: probes.Failed, Errno: "ENOMEM", Detail: "mmap refused", Value: "0"}, hold), held(v1), matrix.Error},
 		{"never held", report(killed, hold), &HostSide{WaitErr: "timeout"}, matrix.Error},
+		{"never held after the go-ahead", report(killed, hold), &HostSide{ContainerPID: 7, Released: true, WaitErr: "timeout"}, matrix.Error},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v := &matrix.Verdict{}
-			JudgeMemory(v, tc.rep, tc.hs, want)
+			res := &target.Result{Stdout: []byte("{}"), Report: tc.rep}
+			v := Verdict(res, tc.hs)
+			JudgeMemory(v, res, tc.hs, want)
 			if got := v.Status(); got != tc.want {
 				t.Fatalf("status %s, want %s; leaks %q problems %q", got, tc.want, v.Leaks, v.Problems)
+			}
+		})
+	}
+}
+
+// A probe the OOM killer takes down after its hog child leaves no report:
+// the kernel's kill lines of processes the host saw in the container's
+// cgroup, or that cgroup's own counter, decide, and the limit read before
+// the hog keeps a run without one failing.
+func TestJudgeMemoryProbeKilledWithChild(t *testing.T) {
+	dead := &target.Result{ExitCode: KilledExit, DecodeErr: probes.ErrIncomplete}
+	lim := &MemSample{Dir: "/sys/fs/cgroup/memory/lc/x", Limit: 32 << 20, Swap: 32 << 20, HasSwap: true}
+	unlimited := &MemSample{Dir: "/sys/fs/cgroup/memory/lc/x", Limit: Unlimited, Swap: Unlimited, HasSwap: true}
+	kill := func(pid int) Kill {
+		return Kill{PID: pid, Line: fmt.Sprintf("Memory cgroup out of memory: Killed process %d (probe) total-vm:1294500kB", pid)}
+	}
+	after := func(first *MemSample, sampled int64, kills ...Kill) *HostSide {
+		return &HostSide{ContainerPID: 7, Released: true, WaitErr: "container exited first", MemFirst: first, Mem: first,
+			InCgroup: []int{7, 8}, OOMSampled: sampled, Kills: kills}
+	}
+	for _, tc := range []struct {
+		name string
+		res  *target.Result
+		hs   *HostSide
+		want matrix.Status
+	}{
+		{"child then probe, both kill lines", dead, after(lim, 0, kill(8), kill(7)), matrix.Pass},
+		{"both kills counted by the cgroup", dead, after(lim, 2), matrix.Pass},
+		{"summary lines suppressed, probe's kill line and one count", dead, after(lim, 1, kill(7)), matrix.Error},
+		{"only the child's kill on record", dead, after(lim, 1, kill(8)), matrix.Error},
+		{"kernel log unreadable, one count", dead, func() *HostSide { h := after(lim, 1); h.KmsgErr = "EPERM"; return h }(), matrix.Error},
+		{"control: no limit in the cgroup", dead, after(unlimited, 0, kill(8), kill(7)), matrix.Fail},
+		{"cgroup never read before the hog", dead, after(nil, 2, kill(8), kill(7)), matrix.Error},
+		{"killed before the go-ahead", dead, &HostSide{WaitErr: "container exited first", Kills: []Kill{kill(7)}}, matrix.Error},
+		{"exited otherwise", &target.Result{ExitCode: 2, DecodeErr: probes.ErrIncomplete}, after(lim, 2, kill(8), kill(7)), matrix.Error},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Verdict(tc.res, tc.hs)
+			JudgeMemory(v, tc.res, tc.hs, want)
+			if got := v.Status(); got != tc.want {
+				t.Fatalf("status %s, want %s; leaks %q problems %q notes %q", got, tc.want, v.Leaks, v.Problems, v.Evidence)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -44,10 +45,33 @@ func KilledRecords(msgs []string, pid int) []string {
 		return nil
 	}
 	var out []string
-	want := memcgKilled + strconv.Itoa(pid) + " "
+	for _, k := range KillsOf(msgs, []int{pid}) {
+		out = append(out, k.Line)
+	}
+	return out
+}
+
+// Kill is the kernel's line for one process a memory cgroup's OOM killer
+// killed.
+type Kill struct {
+	PID  int
+	Line string
+}
+
+// KillsOf picks the kernel log's memory-cgroup kill lines of pids (the
+// processes the host saw in the container's memory cgroup), in the
+// kernel's order.
+func KillsOf(msgs []string, pids []int) []Kill {
+	var out []Kill
 	for _, m := range msgs {
-		if strings.HasPrefix(m, want) {
-			out = append(out, m)
+		rest, ok := strings.CutPrefix(m, memcgKilled)
+		if !ok {
+			continue
+		}
+		n, _, _ := strings.Cut(rest, " ")
+		pid, err := strconv.Atoi(n)
+		if err == nil && slices.Contains(pids, pid) {
+			out = append(out, Kill{PID: pid, Line: m})
 		}
 	}
 	return out

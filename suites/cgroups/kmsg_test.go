@@ -74,3 +74,20 @@ func TestKilledRecords(t *testing.T) {
 		t.Errorf("KilledRecords(0) = %q, want none", got)
 	}
 }
+
+func TestKillsOf(t *testing.T) {
+	msgs := []string{
+		"Memory cgroup out of memory: Killed process 8 (probe) total-vm:1294500kB",
+		"Memory cgroup out of memory: Killed process 9 (probe) total-vm:1294500kB",
+		"Memory cgroup out of memory: Killed process 7 (probe) total-vm:1294616kB",
+		"Out of memory: Killed process 7 (probe) total-vm:1kB",
+		"oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/x,task=probe,pid=7",
+	}
+	want := []Kill{{PID: 8, Line: msgs[0]}, {PID: 7, Line: msgs[2]}}
+	if got := KillsOf(msgs, []int{7, 8}); !reflect.DeepEqual(got, want) {
+		t.Errorf("KillsOf(7, 8) = %+v, want the memcg kills of those pids, in the kernel's order", got)
+	}
+	if got := KillsOf(msgs, nil); got != nil {
+		t.Errorf("KillsOf(none) = %+v", got)
+	}
+}

@@ -104,13 +104,15 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 	e := check.Prepare(ctx, art, cell, true)
 	hs := hostSide(cell, "memory")
 	w := cgroups.Want{Memory: memLimit, HogMax: hogMax}
-	o := target.RunOpts{ID: hs.ID, Inspect: cgroups.InspectHold(hs, cgroups.Reads{Mem: true})}
-	flags := []string{"-max", strconv.Itoa(hogMax), "-hold"}
+	// -await: the hog starts only once the host has found the container
+	// and read its cgroup, so a container the OOM killer takes down in
+	// milliseconds (the inline hog; the probe killed after its hog child)
+	// is never missed: InspectInline closes stdin to let it go,
+	// InspectHold writes a byte and samples the cgroup until the hold.
+	o := target.RunOpts{ID: hs.ID, Inspect: cgroups.InspectHold(hs, cgroups.Reads{Mem: true, Await: true})}
+	flags := []string{"-max", strconv.Itoa(hogMax), "-hold", "-await"}
 	if c.Inline {
-		// -await: the hog starts only once the host has found the
-		// container and read its cgroup (InspectInline returns and closes
-		// stdin), so a hog dying in milliseconds is never missed.
-		flags = append(flags, "-inline", "-await")
+		flags = append(flags, "-inline")
 		o.Inspect = cgroups.InspectInline(hs)
 	}
 	if !c.Control {
@@ -135,6 +137,10 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 			// The container's only process is the hog: the kernel's
 			// line for its kill, never rate-limited, names its pid.
 			hs.KernelOOM = append(hs.KernelOOM, cgroups.KilledRecords(msgs, hs.ContainerPID)...)
+		} else {
+			// The kill lines, never rate-limited, of the processes the
+			// host found in the container's memory cgroup.
+			hs.Kills = cgroups.KillsOf(msgs, append([]int{hs.ContainerPID}, hs.InCgroup...))
 		}
 	}
 	cgroups.FindLeftovers(hs)
@@ -144,7 +150,7 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 		e.Finish(v)
 	} else {
 		v := cgroups.Verdict(res, hs)
-		cgroups.JudgeMemory(v, res.Report, hs, w)
+		cgroups.JudgeMemory(v, res, hs, w)
 		e.Finish(v)
 	}
 	expectGone(tn, hs)

@@ -89,6 +89,13 @@ type HostSide struct {
 	// why not.
 	Held    bool
 	WaitErr string
+	// Released: the probe awaited the host's go-ahead (Reads.Await), the
+	// host found it and read its cgroup (MemFirst), then let it go.
+	Released bool
+	// InCgroup are the pids the kernel listed in the container's own
+	// memory cgroup (cgroup.procs) while the host sampled it: the probe,
+	// its hog child, a sandbox's processes.
+	InCgroup []int
 	// Watched: the host sampled a running busy loop until its counters
 	// decided (InspectBurn); Burned is how long it let the loop run.
 	Watched bool
@@ -99,10 +106,12 @@ type HostSide struct {
 	Mem  *MemSample
 	// CPU is the container's cpu cgroup read during the hold.
 	CPU *CPUSample
-	// MemFirst is the inline hog's memory cgroup at first sight.
+	// MemFirst is the memory cgroup at first sight: before the inline hog
+	// or the go-ahead (Released).
 	MemFirst *MemSample
 	// OOMSampled is the highest oom_kill count sampled while the container
-	// lived (inline hog), Unlimited when never sampled.
+	// lived (inline hog, or after the go-ahead), Unlimited when never
+	// sampled.
 	OOMSampled int64
 	// HostFork is the host's own fork while the bomb held.
 	HostFork *ForkCheck
@@ -110,6 +119,9 @@ type HostSide struct {
 	// container; KmsgErr says why the kernel log could not be read.
 	KernelOOM []string
 	KmsgErr   string
+	// Kills are the kernel log's memory-cgroup kill lines (never
+	// rate-limited) of the processes in InCgroup.
+	Kills []Kill
 	// KernelPids are kernel-log records of forks the pids controller
 	// refused in the container's cgroup.
 	KernelPids []string

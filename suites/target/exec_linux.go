@@ -147,7 +147,7 @@ func execute(ctx context.Context, c command, o RunOpts) (*Result, error) {
 	}
 
 	var inspectErr error
-	live := &Live{RuntimePID: pid, pidFile: c.PIDFile, id: c.ID, sandboxed: c.Sandboxed, done: done, stderr: errw}
+	live := &Live{RuntimePID: pid, pidFile: c.PIDFile, id: c.ID, sandboxed: c.Sandboxed, done: done, stderr: errw, stdin: stdin}
 	if o.Inspect != nil {
 		inspectErr = o.Inspect(ctx, live)
 		if hp := live.HostPID(); hp > 0 {
@@ -259,11 +259,12 @@ func (l *lockedBuffer) Bytes() []byte {
 // notices the probe's start and hold lines for this run's nonce (which it
 // keeps out of the evidence).
 type stderrWatch struct {
-	mu               sync.Mutex
-	log              io.Writer
-	nonce            string
-	partial, kept    []byte
-	started, holding bool
+	mu            sync.Mutex
+	log           io.Writer
+	nonce         string
+	partial, kept []byte
+	started       bool
+	holds         int // hold lines seen
 }
 
 func newStderrWatch(log io.Writer, nonce string) *stderrWatch {
@@ -293,7 +294,7 @@ func (w *stderrWatch) line(l string) {
 			w.started = true
 			return
 		case strings.TrimSpace(probes.HoldLine) + " " + w.nonce:
-			w.holding = true
+			w.holds++
 			return
 		}
 	}
@@ -307,11 +308,12 @@ func (w *stderrWatch) Started() bool {
 	return w.started
 }
 
-// Holding says the probe announced it holds.
-func (w *stderrWatch) Holding() bool {
+// Holds counts the probe's hold announcements: one per wait on stdin
+// (a go-ahead awaited, then the hold).
+func (w *stderrWatch) Holds() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.holding
+	return w.holds
 }
 
 // Kept is stderr without the probe's announcements.

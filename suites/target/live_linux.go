@@ -2,7 +2,9 @@ package target
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -23,11 +25,16 @@ type Live struct {
 	sandboxed  string
 	done       <-chan struct{}
 	stderr     *stderrWatch
+	stdin      io.Writer // the container's stdin, held open while Inspect runs
 
 	mu    sync.Mutex
 	found int    // the container pid last found
 	start uint64 // its start time, so a reused pid is not taken for it
 	how   string // how it was found, for evidence
+	// releases counts the go-aheads Release gave; rcharAt is the
+	// container's rchar (/proc/<pid>/io) just before the last one.
+	releases int
+	rcharAt  uint64
 }
 
 // Done is closed when the runtime process has exited.
@@ -142,11 +149,66 @@ func (l *Live) HostPID() int {
 // Holding says whether the probe holds on stdin: seen from the host (pid
 // blocked reading fd 0) for a host process; for a sandboxed container,
 // whose processes the host cannot see, from the probe's own hold line.
+// After a Release, the read the host sees may still be the one the
+// go-ahead ends: it is a new hold only once the probe has read the byte
+// (its rchar rose) or announced a hold again.
 func (l *Live) Holding(pid int) bool {
+	l.mu.Lock()
+	rel, at := l.releases, l.rcharAt
+	l.mu.Unlock()
+	announced := l.stderr != nil && l.stderr.Holds() > rel
 	if l.sandboxed != "" {
-		return l.stderr != nil && l.stderr.Holding()
+		return announced
 	}
-	return pid > 0 && ReadingStdin(pid)
+	if pid <= 0 || !ReadingStdin(pid) {
+		return false
+	}
+	if rel == 0 || announced {
+		return true
+	}
+	r, ok := readRchar(pid)
+	return ok && r > at
+}
+
+// Release gives a probe that awaits the host's go-ahead (memhog -await)
+// its byte on stdin, keeping stdin open for the probe's later hold. pid is
+// the container's host pid as Inspect found it (0 for a sandbox).
+func (l *Live) Release(pid int) error {
+	if l.stdin == nil {
+		return errors.New("release: the container's stdin is not held open")
+	}
+	at, _ := readRchar(pid)
+	l.mu.Lock()
+	l.releases++
+	l.rcharAt = at
+	l.mu.Unlock()
+	if _, err := l.stdin.Write([]byte{'\n'}); err != nil {
+		return fmt.Errorf("release: write the container's stdin: %w", err)
+	}
+	return nil
+}
+
+// readRchar reads the bytes pid has read (rchar of /proc/<pid>/io).
+func readRchar(pid int) (uint64, bool) {
+	if pid <= 0 {
+		return 0, false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0, false
+	}
+	return ParseRchar(string(b))
+}
+
+// ParseRchar reads the rchar field of /proc/<pid>/io text.
+func ParseRchar(text string) (uint64, bool) {
+	for _, line := range strings.Split(text, "\n") {
+		if v, ok := strings.CutPrefix(line, "rchar:"); ok {
+			n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
 }
 
 // Started says whether the probe announced its start.

@@ -2,6 +2,15 @@ package target
 
 import "testing"
 
+func TestParseRchar(t *testing.T) {
+	if n, ok := ParseRchar("rchar: 6976\nwchar: 0\nsyscr: 10\n"); !ok || n != 6976 {
+		t.Errorf("ParseRchar = %d, %v; want 6976", n, ok)
+	}
+	if _, ok := ParseRchar("wchar: 0\n"); ok {
+		t.Error("ParseRchar without rchar reported one")
+	}
+}
+
 // A sandbox runtime's helper passing through the root cgroup (runsc does)
 // is not in a cgroup of its own: only one below none of the runtime's is.
 func TestCgroupOfItsOwn(t *testing.T) {
