@@ -249,8 +249,9 @@ func InspectBurn(hs *HostSide) func(ctx context.Context, live *target.Live) erro
 // InspectInline returns the Inspect callback for the inline hog, which may
 // die within milliseconds: it polls fast for the container's first process
 // (found by its nonce; for a sandboxed runtime, the sandbox's host
-// process) in a cgroup of its own, then reads its memory cgroup until the
-// container exits or the probe holds: the first reading shows whether the
+// process) in a cgroup of its own, then reads its memory cgroup (and the
+// pids the kernel lists in it) until the container exits or the probe
+// holds: the first reading shows whether the
 // limit was there before the process (little-container writes it first;
 // runc and crun write it after placing their init), the last is judged,
 // and oom_kill is the highest count seen. A hog run with -await holds
@@ -276,11 +277,13 @@ func InspectInline(hs *HostSide) func(ctx context.Context, live *target.Live) er
 						first := *s
 						hs.Mem, hs.MemFirst, hs.OOMSampled = s, &first, s.OOMKills
 					}
+					hs.sawProcs(hs.Dirs["memory"])
 				}
 			case hs.Mem != nil:
 				if s, err := ReadMemory(hs.Mem.Dir, hs.Mem.V2); err == nil {
 					hs.Mem, hs.OOMSampled = s, max(hs.OOMSampled, s.OOMKills)
 				}
+				hs.sawProcs(hs.Mem.Dir)
 			}
 			if pid > 0 && live.Holding(pid) {
 				hs.Held = true

@@ -295,12 +295,13 @@ func killedSilently(res *target.Result) bool {
 // comes from InlineVerdict.
 func JudgeInline(v *matrix.Verdict, res *target.Result, hs *HostSide, w Want) {
 	common(v, hs)
+	sandbox := sandboxEnded(hs) && len(bytes.TrimSpace(res.Stdout)) == 0
 	switch {
-	case sandboxEnded(hs) && len(bytes.TrimSpace(res.Stdout)) == 0:
-		judgeSandboxMemory(v, hs, w)
+	case sandbox:
+		judgeSandboxMemory(v, hs, w) // notes the kernel log itself
 	case killedSilently(res):
 		v.Note("runtime exited %d (128+SIGKILL) with no output: the container's only process was killed", res.ExitCode)
-		if len(hs.KernelOOM) == 0 && hs.OOMSampled < 1 {
+		if len(hs.KernelOOM) == 0 && len(hs.Kills) == 0 && hs.OOMSampled < 1 {
 			v.Problem("killed, but no kernel evidence of a memory-cgroup OOM kill in the container (kernel log: %s; sampled oom_kill: %s)",
 				orNone(hs.KmsgErr), limit(hs.OOMSampled))
 		}
@@ -312,11 +313,16 @@ func JudgeInline(v *matrix.Verdict, res *target.Result, hs *HostSide, w Want) {
 			v.Leak("container exited %d, not %d: the OOM killer did not end it", res.ExitCode, KilledExit)
 		}
 	}
-	for _, r := range hs.KernelOOM {
-		v.Note("kernel log: %s", r)
-	}
-	if hs.KmsgErr != "" {
-		v.Note("kernel log unreadable: %s", hs.KmsgErr)
+	if !sandbox {
+		for _, r := range hs.KernelOOM {
+			v.Note("kernel log: %s", r)
+		}
+		for _, k := range hs.Kills {
+			v.Note("kernel log: %s", k.Line)
+		}
+		if hs.KmsgErr != "" {
+			v.Note("kernel log unreadable: %s", hs.KmsgErr)
+		}
 	}
 	v.Note("oom_kill sampled while the container lived: %s", limit(hs.OOMSampled))
 	if m := hs.MemFirst; m != nil {

@@ -143,6 +143,7 @@ func TestJudgeInline(t *testing.T) {
 		want matrix.Status
 	}{
 		{"killed, kernel log names it", killed, &HostSide{KernelOOM: []string{"oom-kill:..."}, OOMSampled: Unlimited}, matrix.Pass},
+		{"killed, summary suppressed, kill line of its pid", killed, &HostSide{ContainerPID: 7, Kills: []Kill{{PID: 7, Line: "Memory cgroup out of memory: Killed process 7 (probe)"}}, OOMSampled: Unlimited}, matrix.Pass},
 		{"killed, counter sampled", killed, &HostSide{Mem: lim, OOMSampled: 1}, matrix.Pass},
 		{"killed, no kernel evidence", killed, &HostSide{KmsgErr: "EPERM", OOMSampled: Unlimited}, matrix.Error},
 		{"killed, wrong limit", killed, &HostSide{Mem: &MemSample{Limit: Unlimited}, OOMSampled: 1}, matrix.Fail},

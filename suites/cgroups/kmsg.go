@@ -38,19 +38,6 @@ func OOMRecords(msgs []string, memcg, id string) []string {
 // in a few seconds loses some), this line is always printed.
 const memcgKilled = "Memory cgroup out of memory: Killed process "
 
-// KilledRecords picks the kernel log's lines saying a memory cgroup's OOM
-// killer killed pid (the container's process, as the host found it).
-func KilledRecords(msgs []string, pid int) []string {
-	if pid <= 0 {
-		return nil
-	}
-	var out []string
-	for _, k := range KillsOf(msgs, []int{pid}) {
-		out = append(out, k.Line)
-	}
-	return out
-}
-
 // Kill is the kernel's line for one process a memory cgroup's OOM killer
 // killed.
 type Kill struct {

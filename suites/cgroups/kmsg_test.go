@@ -60,21 +60,6 @@ func TestPidsRecords(t *testing.T) {
 	}
 }
 
-func TestKilledRecords(t *testing.T) {
-	msgs := []string{
-		"Memory cgroup out of memory: Killed process 4242 (probe) total-vm:1294756kB, anon-rss:32384kB",
-		"Memory cgroup out of memory: Killed process 42421 (probe) total-vm:1kB",
-		"Out of memory: Killed process 4242 (probe) total-vm:1kB",
-		"oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/x,task=probe,pid=4242",
-	}
-	if got := KilledRecords(msgs, 4242); len(got) != 1 || got[0] != msgs[0] {
-		t.Errorf("KilledRecords(4242) = %q, want the memcg kill of that pid only", got)
-	}
-	if got := KilledRecords(msgs, 0); got != nil {
-		t.Errorf("KilledRecords(0) = %q, want none", got)
-	}
-}
-
 func TestKillsOf(t *testing.T) {
 	msgs := []string{
 		"Memory cgroup out of memory: Killed process 8 (probe) total-vm:1294500kB",

@@ -138,15 +138,10 @@ func runMemory(ctx SpecContext, tn string, c limitCase) {
 			hs.KmsgErr = err.Error()
 		}
 		hs.KernelOOM = cgroups.OOMRecords(msgs, hs.Paths["memory"], hs.ID)
-		if c.Inline {
-			// The container's only process is the hog: the kernel's
-			// line for its kill, never rate-limited, names its pid.
-			hs.KernelOOM = append(hs.KernelOOM, cgroups.KilledRecords(msgs, hs.ContainerPID)...)
-		} else {
-			// The kill lines, never rate-limited, of the processes the
-			// host found in the container's memory cgroup.
-			hs.Kills = cgroups.KillsOf(msgs, append([]int{hs.ContainerPID}, hs.InCgroup...))
-		}
+		// The kill lines, never rate-limited, of the container's process
+		// found by its nonce and of every process the kernel listed in
+		// its memory cgroup (a sandbox's: the sandbox's).
+		hs.Kills = cgroups.KillsOf(msgs, append([]int{hs.ContainerPID}, hs.InCgroup...))
 	}
 	cgroups.FindLeftovers(hs)
 	if c.Inline {
