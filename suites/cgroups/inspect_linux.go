@@ -28,6 +28,9 @@ const (
 	// burnSample is the interval at which the host reads cpu.stat while a
 	// busy loop runs: a tenth of a CFS period.
 	burnSample = 10 * time.Millisecond
+	// holdPoll is how often the host looks for the hold of a container
+	// it has found (see waitHold).
+	holdPoll = 5 * time.Millisecond
 )
 
 // Reads are what InspectHold reads from the host during the hold.
@@ -65,13 +68,10 @@ func InspectHold(hs *HostSide, r Reads) func(ctx context.Context, live *target.L
 		if r.Await {
 			what = "the probe to await the host's go-ahead"
 		}
-		var pid int
-		err := live.Poll(wctx, what, func() (bool, error) {
-			pid = live.HostPID()
-			if pid > 0 && hs.Sandboxed != "" && hs.observe(pid, ctrls...) == nil {
+		pid, err := waitHold(wctx, live, what, func(pid int) {
+			if hs.Sandboxed != "" && hs.observe(pid, ctrls...) == nil {
 				hs.sample(r)
 			}
-			return pid > 0 && live.Holding(pid), nil
 		})
 		if err != nil {
 			hs.WaitErr = err.Error()
@@ -145,6 +145,31 @@ func (hs *HostSide) release(ctx context.Context, live *target.Live, pid int, r R
 	}
 }
 
+// waitHold waits until the container's host process (a sandbox's:
+// the sandbox's) holds, calling each with it at every look. The host
+// looks for it at Live.Poll's pace (a scan of /proc, or of a sandbox's
+// process tree), then, once it found a host process, every holdPoll: a
+// few /proc reads each, and the hold is where the evidence (for a busy
+// loop, its clock) starts.
+func waitHold(ctx context.Context, live *target.Live, what string, each func(pid int)) (int, error) {
+	var pid int
+	look := func() (bool, error) {
+		pid = live.HostPID()
+		if pid > 0 && each != nil {
+			each(pid)
+		}
+		return pid > 0 && live.Holding(pid), nil
+	}
+	if live.Sandboxed() != "" {
+		return pid, live.Poll(ctx, what, look)
+	}
+	if err := live.Poll(ctx, what, func() (bool, error) { return live.HostPID() > 0, nil }); err != nil {
+		return 0, err
+	}
+	err := live.PollEvery(ctx, what, holdPoll, look)
+	return pid, err
+}
+
 // sample reads the container's counters quietly: a container (or a
 // sandbox) may end between two reads, so a failed read here is a race,
 // not evidence. It also records the processes the kernel lists in the
@@ -201,11 +226,7 @@ func InspectBurn(hs *HostSide) func(ctx context.Context, live *target.Live) erro
 		hs.Sandboxed = live.Sandboxed()
 		wctx, cancel := context.WithTimeout(ctx, HoldWait)
 		defer cancel()
-		var pid int
-		err := live.Poll(wctx, "the busy loop to run", func() (bool, error) {
-			pid = live.HostPID()
-			return pid > 0 && live.Holding(pid), nil
-		})
+		pid, err := waitHold(wctx, live, "the busy loop to run", nil)
 		if err != nil {
 			hs.WaitErr = err.Error()
 			return nil

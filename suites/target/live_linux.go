@@ -221,11 +221,16 @@ func (l *Live) Found() string {
 	return l.how
 }
 
-// Poll calls cond every interval until it returns true or an error, the
+// Poll calls cond every 20 ms until it returns true or an error, the
 // context ends or the runtime exits (then it fails, naming what it waited
 // for).
 func (l *Live) Poll(ctx context.Context, what string, cond func() (bool, error)) error {
-	t := time.NewTicker(20 * time.Millisecond)
+	return l.PollEvery(ctx, what, 20*time.Millisecond, cond)
+}
+
+// PollEvery is Poll at another interval.
+func (l *Live) PollEvery(ctx context.Context, what string, every time.Duration, cond func() (bool, error)) error {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		ok, err := cond()
