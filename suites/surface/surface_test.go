@@ -30,6 +30,12 @@ type row struct {
 	Opts    target.RunOpts // the knobs that make the control weak
 }
 
+// RowName and IsControl make a row a check.Row.
+func (r row) RowName() string { return r.Row }
+
+// IsControl reports whether the row is a negative control.
+func (r row) IsControl() bool { return r.Control }
+
 func rows() []row {
 	return []row{
 		{Kind: "volume", Row: "volume links stay inside the rootfs"},
@@ -50,14 +56,7 @@ func rows() []row {
 var _ = Describe("ways in", Label("surface"), func() {
 	for _, tn := range target.Names() {
 		Context("on "+tn, func() {
-			var entries []TableEntry
-			for _, r := range rows() {
-				args := []any{SpecTimeout(45 * time.Second), r}
-				if r.Control {
-					args = append([]any{Label("control")}, args...)
-				}
-				entries = append(entries, Entry(r.Row, args...))
-			}
+			entries := check.Entries(rows(), 45*time.Second)
 			DescribeTable("do not widen into ways out",
 				func(ctx SpecContext, r row) { runRow(ctx, tn, r) },
 				entries,
