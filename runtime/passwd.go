@@ -50,14 +50,25 @@ func parseAccountID(s string) (int, bool) {
 	return int(n), true
 }
 
+// records are the colon-separated lines of an account file that have at
+// least n fields and a name; comments and short lines are skipped, as
+// getpwent(3) does.
+func records(text string, n int) [][]string {
+	var out [][]string
+	for _, l := range strings.Split(text, "\n") {
+		f := strings.Split(l, ":")
+		if len(f) < n || f[0] == "" || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // parsePasswd reads /etc/passwd text.
 func parsePasswd(text string) []passwdEntry {
 	var out []passwdEntry
-	for _, l := range strings.Split(text, "\n") {
-		f := strings.Split(l, ":")
-		if len(f) < 7 || f[0] == "" || strings.HasPrefix(f[0], "#") {
-			continue
-		}
+	for _, f := range records(text, 7) {
 		uid, ok1 := parseAccountID(f[2])
 		gid, ok2 := parseAccountID(f[3])
 		if !ok1 || !ok2 {
@@ -71,11 +82,7 @@ func parsePasswd(text string) []passwdEntry {
 // parseGroup reads /etc/group text.
 func parseGroup(text string) []groupEntry {
 	var out []groupEntry
-	for _, l := range strings.Split(text, "\n") {
-		f := strings.Split(l, ":")
-		if len(f) < 4 || f[0] == "" || strings.HasPrefix(f[0], "#") {
-			continue
-		}
+	for _, f := range records(text, 4) {
 		gid, ok := parseAccountID(f[2])
 		if !ok {
 			continue
