@@ -12,10 +12,10 @@
 //     and its host directory stays as it was (control: the volume rw);
 //   - own pty: --tty gives a node of the container's own devpts, never the
 //     host's (control: no --tty, the host terminal passed through);
-//   - slirp exposes nothing unasked: with user-mode networking the host's
-//     loopback listeners stay out of reach and no host socket listens for
-//     the container (controls: --share net, and --publish, whose listener
-//     the check must see).
+//   - slirp: with user-mode networking the host's loopback listeners stay
+//     out of reach (control: --share net), and no host socket listens for
+//     the container unasked (control: --publish, whose listener the check
+//     must see): two rows from one probe run, so each control is seen.
 //
 // The pure judging lives here; the specs are in the _test files.
 package surface

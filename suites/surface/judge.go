@@ -94,15 +94,10 @@ func JudgePTY(v *matrix.Verdict, rep *probes.Report, hostPts uint64) {
 	}
 }
 
-// JudgeNet decides "slirp exposes nothing unasked": the host's loopback
-// listener must be out of reach, directly and through the slirp gateway;
-// hostListeners are the host ports that processes of the runtime listened
-// on while the container served a port of its own.
-func JudgeNet(v *matrix.Verdict, rep *probes.Report, hostListeners []int, listened bool) {
-	if len(hostListeners) > 0 {
-		slices.Sort(hostListeners)
-		v.Leak("the host listens for the container on %v", hostListeners)
-	}
+// JudgeLoopback decides "slirp: the host's loopback stays out of reach":
+// the host's loopback listener must not answer, directly or through the
+// slirp gateway.
+func JudgeLoopback(v *matrix.Verdict, rep *probes.Report) {
 	if rep == nil {
 		return
 	}
@@ -110,9 +105,21 @@ func JudgeNet(v *matrix.Verdict, rep *probes.Report, hostListeners []int, listen
 	refused := []string{"ECONNREFUSED", "ENETUNREACH", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", ""}
 	check.NotReached(v, rep, "net-host-loopback", "the host's loopback listener", refused, nil)
 	check.NotReached(v, rep, "net-gateway-loopback", "the host's loopback listener through the gateway", refused, nil)
-	if listened {
-		if a, ok := check.Attempt(v, rep, "net-listen"); ok && a.Outcome != probes.Succeeded {
-			v.Problem("the probe could not listen inside (%s): nothing to expose", a.Detail)
-		}
+}
+
+// JudgeListeners decides "slirp: no host port listens unasked":
+// hostListeners are the host ports that processes of the runtime listened
+// on while the container served a port of its own, which the probe must
+// have managed to do (else there was nothing to expose).
+func JudgeListeners(v *matrix.Verdict, rep *probes.Report, hostListeners []int) {
+	if len(hostListeners) > 0 {
+		slices.Sort(hostListeners)
+		v.Leak("the host listens for the container on %v", hostListeners)
+	}
+	if rep == nil {
+		return
+	}
+	if a, ok := check.Attempt(v, rep, "net-listen"); ok && a.Outcome != probes.Succeeded {
+		v.Problem("the probe could not listen inside (%s): nothing to expose", a.Detail)
 	}
 }

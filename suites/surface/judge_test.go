@@ -48,16 +48,25 @@ func TestJudgeNet(t *testing.T) {
 		name      string
 		r         *probes.Report
 		listeners []int
+		loopback  bool // JudgeLoopback, else JudgeListeners
 		want      matrix.Status
 	}{
-		{"nothing reached, nothing listens", refused, nil, matrix.Pass},
-		{"published port", refused, []int{41000}, matrix.Fail},
-		{"host loopback reached", rep(ok("net-host-loopback", ""), failed("net-gateway-loopback", "ENETUNREACH", ""), ok("net-listen", "")), nil, matrix.Fail},
-		{"gateway leads to loopback", rep(failed("net-host-loopback", "ECONNREFUSED", ""), ok("net-gateway-loopback", ""), ok("net-listen", "")), nil, matrix.Fail},
-		{"odd errno", rep(failed("net-host-loopback", "EPERM", ""), failed("net-gateway-loopback", "ECONNREFUSED", ""), ok("net-listen", "")), nil, matrix.Error},
+		{"nothing reached", refused, nil, true, matrix.Pass},
+		{"nothing listens", refused, nil, false, matrix.Pass},
+		{"published port", refused, []int{41000}, false, matrix.Fail},
+		{"published port is not the loopback row's", refused, []int{41000}, true, matrix.Pass},
+		{"host loopback reached", rep(ok("net-host-loopback", ""), failed("net-gateway-loopback", "ENETUNREACH", ""), ok("net-listen", "")), nil, true, matrix.Fail},
+		{"host loopback is not the listener row's", rep(ok("net-host-loopback", ""), failed("net-gateway-loopback", "ENETUNREACH", ""), ok("net-listen", "")), nil, false, matrix.Pass},
+		{"gateway leads to loopback", rep(failed("net-host-loopback", "ECONNREFUSED", ""), ok("net-gateway-loopback", ""), ok("net-listen", "")), nil, true, matrix.Fail},
+		{"odd errno", rep(failed("net-host-loopback", "EPERM", ""), failed("net-gateway-loopback", "ECONNREFUSED", ""), ok("net-listen", "")), nil, true, matrix.Error},
+		{"could not listen", rep(failed("net-listen", "EADDRINUSE", "")), nil, false, matrix.Error},
 	} {
 		v := &matrix.Verdict{}
-		JudgeNet(v, tc.r, tc.listeners, true)
+		if tc.loopback {
+			JudgeLoopback(v, tc.r)
+		} else {
+			JudgeListeners(v, tc.r, tc.listeners)
+		}
 		if got := v.Status(); got != tc.want {
 			t.Errorf("%s: %s, want %s (%v %v)", tc.name, got, tc.want, v.Leaks, v.Problems)
 		}
