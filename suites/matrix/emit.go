@@ -47,7 +47,8 @@ func (s SuiteRun) Progress() string {
 	done := min(s.Passed+s.Failed+s.Skipped, s.Specs) // label-filtered specs count as skipped
 	line := fmt.Sprintf("%-10s %3d/%d specs  %5.1f s", s.Name, done, s.Specs, s.Seconds)
 	if s.Failed > 0 {
-		line += fmt.Sprintf("  (%d specs broke: see the suite's log)", s.Failed)
+		// A gating target's FAIL fails its spec too: not always a broken one.
+		line += fmt.Sprintf("  (%d specs failed: the bad cells below, or the suite's log)", s.Failed)
 	}
 	return line
 }
