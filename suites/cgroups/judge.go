@@ -374,13 +374,20 @@ func judgeMemLimits(v *matrix.Verdict, m *MemSample, w Want) {
 	if m.Limit != w.Memory {
 		v.Leak("%s of the container's cgroup is %s, not %d", name, limit(m.Limit), w.Memory)
 	}
+	open := m.HasSwap && (m.V2 && m.Swap != 0 || !m.V2 && m.Swap != w.Memory)
+	want := "0"
+	if !m.V2 {
+		want = strconv.FormatInt(w.Memory, 10)
+	}
 	switch {
 	case !m.HasSwap:
 		v.Note("%s absent: the kernel has no swap accounting", swapName)
-	case m.V2 && m.Swap != 0:
-		v.Leak("%s is %s, not 0: the container may swap past its limit", swapName, limit(m.Swap))
-	case !m.V2 && m.Swap != w.Memory:
-		v.Leak("%s is %s, not %d: the container may swap past its limit", swapName, limit(m.Swap), w.Memory)
+	case open && m.HostSwap == 0:
+		// Behaviour decides: with no swap on the host the hog's kill at
+		// the limit is the whole story.
+		v.Note("%s is %s, not %s: on a host with swap the container could swap past its limit; this host has none (SwapTotal 0)", swapName, limit(m.Swap), want)
+	case open:
+		v.Leak("%s is %s, not %s: the container may swap past its limit (the host has %d MiB of swap)", swapName, limit(m.Swap), want, m.HostSwap>>20)
 	}
 }
 

@@ -33,6 +33,9 @@ type MemSample struct {
 	// memory.swap.max (v2: swap alone); HasSwap says the file exists.
 	Swap    int64
 	HasSwap bool
+	// HostSwap is the host's SwapTotal in bytes (/proc/meminfo): with none,
+	// a swap limit left open cannot let the container past its limit.
+	HostSwap int64
 	// OOMKills is "oom_kill" of memory.oom_control (v1) or memory.events (v2).
 	OOMKills int64
 	// Hits is memory.failcnt (v1) or memory.events "max" (v2): how often

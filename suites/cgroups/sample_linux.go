@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	rtcg "github.com/little-container/little-container/runtime/cgroups"
 )
@@ -66,7 +68,29 @@ func ReadMemory(dir string, v2 bool) (*MemSample, error) {
 	if p, err := rtcg.ReadInt(filepath.Join(dir, names["peak"])); err == nil {
 		s.Peak = p
 	}
+	if s.HostSwap, err = hostSwap(); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// hostSwap is SwapTotal of /proc/meminfo, in bytes.
+func hostSwap() (int64, error) {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, err
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) == 3 && f[0] == "SwapTotal:" && f[2] == "kB" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("/proc/meminfo: %q: %w", l, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, errors.New("/proc/meminfo: no SwapTotal in kB")
 }
 
 // readStartTime reads the start time of pid.
