@@ -446,6 +446,13 @@ func signalProcess(pid int, start uint64, sig unix.Signal) error {
 		}
 		return unix.Kill(pid, sig)
 	}
+	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOENT) {
+		// The pid is no process's leader now: the recorded PID 1 is gone
+		// and its number was reused for a thread of another process
+		// (measured in the VM, where pids wrap quickly). pidfd_open
+		// answers EINVAL for that on 6.1, ENOENT on 6.18.
+		return unix.ESRCH
+	}
 	if err != nil {
 		return err
 	}

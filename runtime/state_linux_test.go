@@ -4,8 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestStateLockIsLiveness(t *testing.T) {
@@ -69,5 +72,35 @@ func TestStateRootMustBeTheCallers(t *testing.T) {
 	os.Symlink(t.TempDir(), link)
 	if _, err := stateRoot(link, false); err == nil {
 		t.Errorf("a symlink as state directory was accepted")
+	}
+}
+
+// A recorded PID 1 whose number now names a thread of another process is
+// gone, not an error: pidfd_open answers EINVAL for a pid that is no
+// thread group's leader, and collect must go on to the cgroups.
+func TestSignalProcessOnAThreadIsGone(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	tid := os.Getpid()
+	// Each goroutine keeps its thread locked until the test ends, so the
+	// next one runs on another: one of them is not the main thread.
+	for i := 0; i < 4 && tid == os.Getpid(); i++ {
+		tids := make(chan int)
+		go func() {
+			goruntime.LockOSThread()
+			tids <- unix.Gettid()
+			<-release
+		}()
+		tid = <-tids
+	}
+	if tid == os.Getpid() {
+		t.Skip("no thread but the main one")
+	}
+	start, err := procStartTime(tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signalProcess(tid, start, 0); !errors.Is(err, unix.ESRCH) {
+		t.Fatalf("signalProcess(thread %d) = %v, want ESRCH", tid, err)
 	}
 }
