@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -171,6 +172,17 @@ func runNet(ctx context.Context, e *check.Env, r row) {
 		args = append(args, "-listen", fmt.Sprint(containerPort), "-hold")
 	}
 	o.Args = e.ProbeArgs("surface", args...)
+	if slirp {
+		// User-mode networking is slirp4netns for every runtime that has
+		// it here; without the program the row cannot run (the VM's guest
+		// has none).
+		if ok, why := target.Supports(e.Target, o); !ok {
+			matrix.Skip(e.Cell, why)
+		}
+		if _, err := exec.LookPath("slirp4netns"); err != nil {
+			matrix.Skip(e.Cell, "slirp4netns is not installed (Debian package slirp4netns): no user-mode networking to judge")
+		}
+	}
 	if len(o.Publish) > 0 {
 		o.Publish = []string{fmt.Sprintf("127.0.0.1:%d:%d", freePort(), containerPort)}
 	}
