@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -34,6 +35,14 @@ func privateNet(t *testing.T, f func() error) {
 	}
 	errc := make(chan error, 1)
 	work := func() {
+		// A t.Skip or t.Fatal in f ends only this goroutine: say so
+		// rather than leave the test waiting for ever.
+		defer func() {
+			select {
+			case errc <- errors.New("the work in the private network namespace ended early (t.Skip or t.Fatal off the test's goroutine)"):
+			default:
+			}
+		}()
 		goruntime.LockOSThread() // never unlocked: the thread is dropped with its namespace
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
 			errc <- fmt.Errorf("unshare net: %w", err)

@@ -135,6 +135,9 @@ func runResult(t *testing.T, cmd *exec.Cmd) result {
 	t.Helper()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	// A process left holding the output open after the context killed
+	// the command must not hang the test: the run is over by then.
+	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
 	r := result{}
 	if ee, ok := err.(*exec.ExitError); ok {

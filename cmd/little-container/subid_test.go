@@ -20,11 +20,7 @@ import (
 // no subordinate ids.
 func throwawayUser(t *testing.T, ctx context.Context, subRange string, args ...string) result {
 	t.Helper()
-	for _, tool := range []string{"unshare", "setpriv", "newuidmap", "newgidmap"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (Debian packages util-linux, uidmap)", tool)
-		}
-	}
+	needUserTools(t)
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)
 	uid := 61000 + os.Getpid()%1000
@@ -50,15 +46,28 @@ func throwawayUser(t *testing.T, ctx context.Context, subRange string, args ...s
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := os.Stat("/etc/" + f); err != nil {
-			t.Skipf("the host has no /etc/%s to bind a copy over (the test never creates host files)", f)
-		}
 		script += fmt.Sprintf("mount --bind %s /etc/%s\n", p, f)
 	}
 	script += fmt.Sprintf("mount -t tmpfs tmpfs %s && mknod -m 666 %s/tun c 10 200 && mount --bind %s/tun /dev/net/tun || true\n", dir, dir, dir)
 	script += fmt.Sprintf(`exec setpriv --reuid %d --regid %d --clear-groups env HOME=/ XDG_RUNTIME_DIR= "$@"`, uid, uid)
 	cmd := exec.CommandContext(ctx, "unshare", append([]string{"-m", "--propagation", "private", "sh", "-c", script, "sh", binary}, args...)...)
 	return runResult(t, cmd)
+}
+
+// needUserTools skips the test where throwawayUser cannot work. Call it on
+// the test's goroutine: a skip from another one would stop only that one.
+func needUserTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"unshare", "setpriv", "newuidmap", "newgidmap"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s (Debian packages util-linux, uidmap)", tool)
+		}
+	}
+	for _, f := range []string{"passwd", "group", "subuid", "subgid"} {
+		if _, err := os.Stat("/etc/" + f); err != nil {
+			t.Skipf("the host has no /etc/%s to bind a copy over (the test never creates host files)", f)
+		}
+	}
 }
 
 func TestRootlessSubordinateIDs(t *testing.T) {
@@ -103,6 +112,7 @@ func TestRootlessSlirpWithSubordinateIDs(t *testing.T) {
 	root := makeRootfs(t)
 	os.WriteFile(filepath.Join(root, "etc/resolv.conf"), nil, 0o644) // as every distribution has
 	ctx := testCtx(t)
+	needUserTools(t) // here: throwawayUser runs off the test's goroutine below
 	privateNet(t, func() error {
 		port, err := greeter(t, netOutside+":0", "outside-ok")
 		if err != nil {
