@@ -74,8 +74,10 @@ func runKilled(ctx SpecContext, tn, row string, o target.RunOpts, control bool) 
 			hostErr = err
 			return nil
 		}
+		// The runtime's own command line carries the nonce too: the
+		// container's processes are the others.
 		_ = live.Poll(ctx, "the probe's child", func() (bool, error) {
-			return len(hostview.PIDsWithWord(nonce)) >= 2, nil
+			return len(containerPIDs(nonce, live.RuntimePID)) >= 2, nil
 		})
 		k.Before = containerPIDs(nonce, live.RuntimePID)
 		// The container's cgroups, and those the runtime moved itself into
