@@ -15,7 +15,7 @@ import (
 //	{pids}                         a knob's value; the word is dropped when the
 //	                               check leaves the knob unset, together with
 //	                               the option word just before it
-//	                               ("--pids-max {pids}")
+//	                               ("--pids-max {pids}", "-s uts={hostname}")
 //	{pids:--pids-max %}            a conditional fragment: the words after ':'
 //	                               when the knob is set, % standing for its
 //	                               value; nothing when it is unset
@@ -315,6 +315,15 @@ func (p *placeholder) items(vals values) []string {
 func expandArgv(words [][]segment, vals values, cmd []string) ([]string, error) {
 	var out []string
 	prevOption := -1 // index in out of the last literal option word
+	// dropWord drops a word whose plain placeholder is unset, and the
+	// option word that introduced it: "-s lxc.uts.name={hostname}" goes
+	// whole, never leaving a "-s" to swallow the next word.
+	dropWord := func() {
+		if prevOption >= 0 && prevOption == len(out)-1 {
+			out = out[:prevOption]
+		}
+		prevOption = -1
+	}
 	for _, w := range words {
 		if len(w) == 1 && w[0].ph != nil {
 			p := w[0].ph
@@ -341,12 +350,7 @@ func expandArgv(words [][]segment, vals values, cmd []string) ([]string, error) 
 				prevOption = -1
 				continue
 			case !vals[p.name].set:
-				// The plain form of an unset knob: drop it and the option
-				// word that introduced it.
-				if prevOption >= 0 && prevOption == len(out)-1 {
-					out = out[:prevOption]
-				}
-				prevOption = -1
+				dropWord()
 				continue
 			}
 		}
@@ -355,7 +359,7 @@ func expandArgv(words [][]segment, vals values, cmd []string) ([]string, error) 
 			return nil, err
 		}
 		if !ok {
-			prevOption = -1
+			dropWord()
 			continue
 		}
 		out = append(out, s)
