@@ -40,15 +40,7 @@ func endpointCases() []endpointCase {
 }
 
 var _ = Describe("host endpoints", Label("ns", "endpoints"), func() {
-	for _, tn := range target.Names() {
-		Context("on "+tn, func() {
-			entries := check.Entries(endpointCases(), 60*time.Second)
-			DescribeTable("stay out of reach",
-				func(ctx SpecContext, c endpointCase) { runEndpoints(ctx, tn, c) },
-				entries,
-			)
-		})
-	}
+	check.TablePerTarget("stay out of reach", endpointCases, 60*time.Second, runEndpoints)
 })
 
 func runEndpoints(ctx SpecContext, tn string, c endpointCase) {

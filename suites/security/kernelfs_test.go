@@ -48,15 +48,7 @@ func kernelCases() []kernelCase {
 }
 
 var _ = Describe("kernel interfaces", Label("security", "kernelfs"), func() {
-	for _, tn := range target.Names() {
-		Context("on "+tn, func() {
-			entries := check.Entries(kernelCases(), 60*time.Second)
-			DescribeTable("stay out of reach",
-				func(ctx SpecContext, c kernelCase) { runKernel(ctx, tn, c) },
-				entries,
-			)
-		})
-	}
+	check.TablePerTarget("stay out of reach", kernelCases, 60*time.Second, runKernel)
 })
 
 func runKernel(ctx SpecContext, tn string, c kernelCase) {

@@ -35,33 +35,26 @@ func seccompRefCases() []seccompRefCase {
 
 var _ = Describe("seccomp against Docker's default profile", Label("security", "seccomp-ref"), func() {
 	kernel := security.KallsymsKernel()
-	for _, tn := range target.Names() {
-		Context("on "+tn, func() {
-			entries := check.Entries(seccompRefCases(), 60*time.Second)
-			DescribeTable("denies what the reference denies",
-				func(ctx SpecContext, c seccompRefCase) {
-					cell := matrix.Cell{Area: "security", Check: c.Row, Target: tn, Control: c.Control}
-					e := check.Prepare(ctx, art, cell, true)
-					o := c.Opts
-					if c.Technique == security.DockerSeccomp {
-						o.Args = e.ProbeArgs("syscalls", "-names", strings.Join(reference.DockerDeniedNames(), ","))
-					} else {
-						o.Args = e.ProbeArgs("nsflags", "-ways", strings.Join(reference.NamespaceWays, ","),
-							"-flags", strings.Join(reference.NamespaceFlags, ","))
-					}
-					res := e.Run(ctx, o)
-					v := check.Judge(res)
-					if c.Technique == security.DockerSeccomp {
-						security.JudgeSyscalls(v, res.Report, kernel)
-					} else {
-						security.JudgeNamespaceRequests(v, res.Report)
-					}
-					e.Finish(v)
-				},
-				entries,
-			)
+	check.TablePerTarget("denies what the reference denies", seccompRefCases, 60*time.Second,
+		func(ctx SpecContext, tn string, c seccompRefCase) {
+			cell := matrix.Cell{Area: "security", Check: c.Row, Target: tn, Control: c.Control}
+			e := check.Prepare(ctx, art, cell, true)
+			o := c.Opts
+			if c.Technique == security.DockerSeccomp {
+				o.Args = e.ProbeArgs("syscalls", "-names", strings.Join(reference.DockerDeniedNames(), ","))
+			} else {
+				o.Args = e.ProbeArgs("nsflags", "-ways", strings.Join(reference.NamespaceWays, ","),
+					"-flags", strings.Join(reference.NamespaceFlags, ","))
+			}
+			res := e.Run(ctx, o)
+			v := check.Judge(res)
+			if c.Technique == security.DockerSeccomp {
+				security.JudgeSyscalls(v, res.Report, kernel)
+			} else {
+				security.JudgeNamespaceRequests(v, res.Report)
+			}
+			e.Finish(v)
 		})
-	}
 })
 
 // RowName and IsControl make seccompRefCase a check.Row.

@@ -68,15 +68,7 @@ func rows() []row {
 }
 
 var _ = Describe("ways in", Label("surface"), func() {
-	for _, tn := range target.Names() {
-		Context("on "+tn, func() {
-			entries := check.Entries(rows(), 45*time.Second)
-			DescribeTable("do not widen into ways out",
-				func(ctx SpecContext, r row) { runRow(ctx, tn, r) },
-				entries,
-			)
-		})
-	}
+	check.TablePerTarget("do not widen into ways out", rows, 45*time.Second, runRow)
 })
 
 func runRow(ctx SpecContext, tn string, r row) {
