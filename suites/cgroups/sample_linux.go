@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	rtcg "github.com/little-container/little-container/runtime/cgroups"
 )
@@ -68,11 +69,15 @@ func ReadMemory(dir string, v2 bool) (*MemSample, error) {
 	if p, err := rtcg.ReadInt(filepath.Join(dir, names["peak"])); err == nil {
 		s.Peak = p
 	}
-	if s.HostSwap, err = hostSwap(); err != nil {
+	if s.HostSwap, err = hostSwapOnce(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
+
+// hostSwapOnce is hostSwap read once: ReadMemory runs in the hold's
+// polling loop, and the host's swap does not come and go during a run.
+var hostSwapOnce = sync.OnceValues(hostSwap)
 
 // hostSwap is SwapTotal of /proc/meminfo, in bytes.
 func hostSwap() (int64, error) {
