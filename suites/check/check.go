@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, art *fixtures.Artifacts, cell matrix.Cell, nee
 	if err != nil {
 		matrix.Skip(cell, err.Error())
 	}
+	// Registered first, so it runs last: after the spec has judged what
+	// the runtime left, nothing of its bundle cgroups stays.
+	DeferCleanup(target.SweepBundleCgroups)
 	rootfs, rmRootfs, err := fixtures.NewRootfs(art.Probe)
 	if err != nil {
 		fail(cell, "rootfs: %v", err)

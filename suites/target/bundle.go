@@ -47,9 +47,8 @@ func BundleOptions(o RunOpts, rootless Rootless, bounding capability.Set) (oci.O
 	if o.Rootless {
 		uid, gid := rootless.ids()
 		opts.RootlessUID, opts.RootlessGID = &uid, &gid
-	} else {
-		opts.CgroupsPath = "/" + o.ID
 	}
+	opts.CgroupsPath = bundleCgroupsPath(o)
 	if opts.CPUQuota > 0 {
 		opts.CPUPeriod = CPUPeriod
 	}
@@ -118,6 +117,14 @@ func ParseCapBnd(status string) (capability.Set, bool) {
 		}
 	}
 	return 0, false
+}
+
+// bundleCgroupsPath is the cgroupsPath of o's bundle, "" for none.
+func bundleCgroupsPath(o RunOpts) string {
+	if o.Rootless {
+		return ""
+	}
+	return "/" + o.ID
 }
 
 // BundleConfig is config.json for o: the bundle writer's spec, then the

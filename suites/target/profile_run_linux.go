@@ -63,6 +63,9 @@ func (p *Profile) Run(ctx context.Context, o RunOpts) (res *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if cg := bundleCgroupsPath(o); p.Bundle && cg != "" {
+		recordBundleCgroup(cg) // SweepBundleCgroups, after the spec
+	}
 	argv, err := expandArgv(p.words, vals, o.Args)
 	if err != nil {
 		return nil, fmt.Errorf("%s command: %w", p.Label, err)
