@@ -166,8 +166,8 @@ func runNet(ctx context.Context, e *check.Env, r row) {
 	o.Args = e.ProbeArgs("surface", args...)
 	if slirp {
 		// User-mode networking is slirp4netns for every runtime that has
-		// it here; without the program the row cannot run (the VM's guest
-		// has none).
+		// it here; without the program the row cannot run (a VM guest
+		// gets the host's copy from verify-vm, if the host has one).
 		if ok, why := target.Supports(e.Target, o); !ok {
 			matrix.Skip(e.Cell, why)
 		}
